@@ -1,0 +1,6 @@
+namespace KustoConnect.Emulator;
+
+internal static class Program
+{
+    private static void Main() { }
+}

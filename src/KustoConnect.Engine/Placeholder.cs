@@ -1,0 +1,4 @@
+namespace KustoConnect.Engine
+{
+    internal static class Placeholder { }
+}

@@ -1,0 +1,4 @@
+namespace KustoConnect
+{
+    internal static class Placeholder { }
+}
