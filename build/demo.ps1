@@ -1,0 +1,75 @@
+<#
+.SYNOPSIS
+    The walkthrough scenario, typed as a user would: sign in as a service principal, create the IoT Hub data
+    connection, list it, delete it. build.ps1 demo runs this in a fresh pwsh against the emulator it started.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Mandatory)] [string] $ModuleManifest,
+    [Parameter(Mandatory)] [uri] $ArmEndpoint,
+    [Parameter(Mandatory)] [uri] $AuthorityHost,
+    [Parameter(Mandatory)] [string] $CertificatePath,
+    [Parameter(Mandatory)] [string] $TenantId,
+    [Parameter(Mandatory)] [string] $SubscriptionId,
+    # The emulator's demo service principal (Contributor on the subscription); published in its default world.
+    [string] $ClientId = '5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978',
+    [string] $ClientSecret = 'kc-emulator-demo-secret-7Qw9Zr2Lx5'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$ProgressPreference = 'Continue'
+
+function Show-Step([string] $Text) {
+    Write-Host ''
+    Write-Host "==> $Text" -ForegroundColor Cyan
+}
+
+Import-Module $ModuleManifest
+
+Show-Step 'Connect-KustoAccount -ServicePrincipal (tenant id, client id + secret as a PSCredential)'
+$secret = ConvertTo-SecureString $ClientSecret -AsPlainText -Force
+$credential = [pscredential]::new($ClientId, $secret)
+Connect-KustoAccount -ServicePrincipal -TenantId $TenantId -Credential $credential -SubscriptionId $SubscriptionId `
+    -ArmEndpoint $ArmEndpoint -AuthorityHost $AuthorityHost -TrustedCertificatePath $CertificatePath | Out-Host
+
+$iotHubResourceId = "/subscriptions/$SubscriptionId/resourceGroups/testrg/providers/Microsoft.Devices/IotHubs/mykustoiothub"
+$connection = @{
+    ResourceGroupName      = 'testrg'
+    ClusterName            = 'mykustocluster'
+    DatabaseName           = 'mykustodatabase'
+    Name                   = 'myeventhubconnect'
+    IotHubResourceId       = $iotHubResourceId
+    SharedAccessPolicyName = 'iothubforread'
+    ConsumerGroup          = '$Default'
+    Location               = 'Central US'
+    TableName              = 'StormEvents'
+    MappingRuleName        = 'StormEvents_CSV_Mapping'
+    DataFormat             = 'csv'
+}
+
+Show-Step "New-KustoIotHubConnection -Name myeventhubconnect (waits for the long-running operation)"
+$created = New-KustoIotHubConnection @connection
+$created | Format-Table | Out-Host
+if ($created.ProvisioningState -ne 'Succeeded') { throw "Expected provisioning state Succeeded, got '$($created.ProvisioningState)'." }
+
+Show-Step 'Get-KustoDataConnection (all data connections of mykustodatabase)'
+$listed = @(Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase)
+$listed | Format-Table | Out-Host
+if (-not ($listed | Where-Object Name -EQ 'myeventhubconnect')) { throw 'The new data connection is not listed.' }
+
+Show-Step 'Get-KustoDataConnection myeventhubconnect | Format-List (full detail)'
+Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myeventhubconnect |
+    Format-List | Out-Host
+
+Show-Step 'Remove-KustoDataConnection -Force (waits for the delete)'
+Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myeventhubconnect |
+    Remove-KustoDataConnection -Force
+
+$left = @(Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase)
+if ($left | Where-Object Name -EQ 'myeventhubconnect') { throw 'The data connection is still there after Remove-KustoDataConnection.' }
+Write-Host "myeventhubconnect removed; $($left.Count) data connection(s) left in mykustodatabase." -ForegroundColor Green
+
+Disconnect-KustoAccount
+Write-Host ''
+Write-Host 'Demo finished.' -ForegroundColor Green

@@ -1,0 +1,90 @@
+using System.Management.Automation;
+using KustoConnect.Engine;
+using KustoConnect.Internal;
+using KustoConnect.Models;
+
+namespace KustoConnect.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Gets one data connection by name, those matching a wildcard, or all of a database.</para>
+    /// </summary>
+    [Cmdlet(VerbsCommon.Get, "KustoDataConnection", DefaultParameterSetName = ByNameSet)]
+    [OutputType(typeof(KustoDataConnection))]
+    public sealed class GetKustoDataConnectionCommand : KustoCmdlet
+    {
+        /// <summary>Parameter set: by resource group, cluster, database and optional name.</summary>
+        public const string ByNameSet = "ByName";
+
+        /// <summary>Parameter set: by resource id.</summary>
+        public const string ByResourceIdSet = "ByResourceId";
+
+        /// <summary>The resource group of the cluster.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string ResourceGroupName { get; set; } = null!;
+
+        /// <summary>The cluster.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string ClusterName { get; set; } = null!;
+
+        /// <summary>The database.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string DatabaseName { get; set; } = null!;
+
+        /// <summary>The data connection's name; wildcards allowed. Omit it to list all of the database.</summary>
+        [Parameter(Position = 0, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("DataConnectionName")]
+        [SupportsWildcards]
+        public string? Name { get; set; }
+
+        /// <summary>The data connection's resource id.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByResourceIdSet, ValueFromPipelineByPropertyName = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("Id")]
+        public string ResourceId { get; set; } = null!;
+
+        /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>
+        [Parameter(ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string? SubscriptionId { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var session = RequireSession();
+            try
+            {
+                if (ParameterSetName == ByResourceIdSet)
+                {
+                    var target = DataConnectionRef.Parse(ResourceId);
+                    WriteObject(KustoDataConnection.From(RunEngine((o, t) => session.DataConnections.GetAsync(target, t))));
+                    return;
+                }
+
+                var database = DatabaseRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName, DatabaseName);
+                if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
+                {
+                    var target = DataConnectionRef.Create(database, Name);
+                    WriteObject(KustoDataConnection.From(RunEngine((o, t) => session.DataConnections.GetAsync(target, t))));
+                    return;
+                }
+
+                var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+                foreach (var connection in RunEngine((o, t) => session.DataConnections.ListAsync(database, t)))
+                {
+                    if (pattern == null || pattern.IsMatch(connection.Name ?? string.Empty))
+                    {
+                        WriteObject(KustoDataConnection.From(connection));
+                    }
+                }
+            }
+            catch (KustoException e)
+            {
+                WriteEngineError(e, Name ?? ResourceId);
+            }
+        }
+    }
+}

@@ -1,0 +1,211 @@
+using System;
+using System.Collections.Concurrent;
+using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
+using KustoConnect.Engine;
+
+namespace KustoConnect.Internal
+{
+    /// <summary>
+    /// Base of every KustoConnect cmdlet: one cancellation source per invocation (cancelled by Ctrl+C / StopProcessing),
+    /// the bridge that runs an engine call off the pipeline thread while its progress and messages are written on it,
+    /// and the mapping of engine exceptions to ErrorRecords with stable ids.
+    /// </summary>
+    public abstract class KustoCmdlet : PSCmdlet, IDisposable
+    {
+        private readonly CancellationTokenSource _cancellation = new CancellationTokenSource();
+        private bool _disposed;
+
+        /// <summary>Cancelled when the user presses Ctrl+C or the pipeline stops.</summary>
+        protected CancellationToken CancellationToken => _cancellation.Token;
+
+        /// <inheritdoc />
+        protected override void StopProcessing()
+        {
+            _cancellation.Cancel();
+            base.StopProcessing();
+        }
+
+        /// <summary>The session of this runspace; a terminating error when there is none.</summary>
+        protected KustoSession RequireSession()
+        {
+            var session = SessionStore.Current;
+            if (session == null)
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException("Not signed in. Run Connect-KustoAccount first."),
+                    "NotConnected", ErrorCategory.AuthenticationError, null));
+            }
+
+            return session!;
+        }
+
+        /// <summary>
+        /// The subscription to act in: the -SubscriptionId of this call, else the context's. Terminating error when neither
+        /// is set.
+        /// </summary>
+        protected string ResolveSubscriptionId(KustoSession session, string? subscriptionId)
+        {
+            var value = string.IsNullOrEmpty(subscriptionId) ? session.SubscriptionId : subscriptionId;
+            if (string.IsNullOrEmpty(value))
+            {
+                ThrowTerminatingError(new ErrorRecord(
+                    new InvalidOperationException(
+                        "No subscription is selected. Pass -SubscriptionId, or set one with Connect-KustoAccount -SubscriptionId."),
+                    "NoSubscriptionSelected", ErrorCategory.InvalidArgument, null));
+            }
+
+            return value!;
+        }
+
+        /// <summary>
+        /// Runs an engine call on the thread pool and, until it ends, writes its progress and verbose messages on the
+        /// pipeline thread. Returns its result or rethrows its exception (unwrapped).
+        /// </summary>
+        protected T RunEngine<T>(Func<IOperationObserver, CancellationToken, Task<T>> call)
+        {
+            using var queue = new BlockingCollection<Action>();
+            var observer = new QueueObserver(queue, this);
+            var task = Task.Run(() => call(observer, CancellationToken), CancellationToken);
+            task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
+            foreach (var action in queue.GetConsumingEnumerable())
+            {
+                action();
+            }
+
+            observer.Complete();
+            try
+            {
+                return task.GetAwaiter().GetResult();
+            }
+            catch (OperationCanceledException) when (CancellationToken.IsCancellationRequested)
+            {
+                throw new PipelineStoppedException();
+            }
+        }
+
+        /// <summary>Runs an engine call with no result; see <see cref="RunEngine{T}"/>.</summary>
+        protected void RunEngine(Func<IOperationObserver, CancellationToken, Task> call)
+        {
+            RunEngine<bool>(async (observer, token) =>
+            {
+                await call(observer, token).ConfigureAwait(false);
+                return true;
+            });
+        }
+
+        /// <summary>Turns an engine exception into an ErrorRecord with a stable id and a specific category.</summary>
+        protected internal static ErrorRecord ToErrorRecord(Exception exception, object? target)
+        {
+            switch (exception)
+            {
+                case KustoValidationException validation:
+                    return new ErrorRecord(validation, validation.ErrorId, ErrorCategory.InvalidArgument, target);
+                case KustoAuthenticationException authentication:
+                    return new ErrorRecord(authentication, authentication.ErrorId, ErrorCategory.AuthenticationError, target);
+                case KustoArmException arm:
+                    return new ErrorRecord(arm, arm.ErrorId, CategoryOf(arm.StatusCode), target);
+                case DataConnectionExistsException exists:
+                    return new ErrorRecord(exists, "DataConnectionAlreadyExists", ErrorCategory.ResourceExists, target);
+                case KustoOperationFailedException failed:
+                    return new ErrorRecord(failed, failed.ErrorId, ErrorCategory.InvalidResult, target);
+                case KustoException other:
+                    return new ErrorRecord(other, other.ErrorId, ErrorCategory.InvalidOperation, target);
+                default:
+                    return new ErrorRecord(exception, "UnexpectedError", ErrorCategory.InvalidOperation, target);
+            }
+        }
+
+        private static ErrorCategory CategoryOf(int status)
+        {
+            switch (status)
+            {
+                case 400: return ErrorCategory.InvalidArgument;
+                case 401: return ErrorCategory.AuthenticationError;
+                case 403: return ErrorCategory.PermissionDenied;
+                case 404: return ErrorCategory.ObjectNotFound;
+                case 409: return ErrorCategory.ResourceExists;
+                case 429: return ErrorCategory.LimitsExceeded;
+                default: return status >= 500 ? ErrorCategory.ResourceUnavailable : ErrorCategory.InvalidOperation;
+            }
+        }
+
+        /// <summary>True for the exceptions that are about one item and become a non-terminating error.</summary>
+        protected static bool IsItemError(Exception exception) => exception is KustoException || exception is DataConnectionExistsException;
+
+        /// <summary>Writes a non-terminating error for one failed item; lets pipeline stops through.</summary>
+        protected void WriteEngineError(Exception exception, object? target)
+        {
+            if (exception is PipelineStoppedException)
+            {
+                throw exception;
+            }
+
+            WriteError(ToErrorRecord(exception, target));
+        }
+
+        /// <inheritdoc />
+        public void Dispose()
+        {
+            Dispose(true);
+            GC.SuppressFinalize(this);
+        }
+
+        /// <summary>Disposes the cancellation source.</summary>
+        protected virtual void Dispose(bool disposing)
+        {
+            if (!_disposed && disposing)
+            {
+                _cancellation.Dispose();
+            }
+
+            _disposed = true;
+        }
+
+        /// <summary>Collects engine callbacks (any thread) as actions for the pipeline thread.</summary>
+        private sealed class QueueObserver : IOperationObserver
+        {
+            private readonly BlockingCollection<Action> _queue;
+            private readonly Cmdlet _cmdlet;
+            private readonly ConcurrentDictionary<string, int> _activities = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
+            private int _nextActivityId;
+
+            public QueueObserver(BlockingCollection<Action> queue, Cmdlet cmdlet)
+            {
+                _queue = queue;
+                _cmdlet = cmdlet;
+            }
+
+            public void OnProgress(OperationProgress progress)
+            {
+                var id = _activities.GetOrAdd(progress.Activity, _ => Interlocked.Increment(ref _nextActivityId));
+                var record = ProgressRecords.From(id, progress);
+                TryAdd(() => _cmdlet.WriteProgress(record));
+            }
+
+            public void OnVerbose(string message) => TryAdd(() => _cmdlet.WriteVerbose(message));
+
+            /// <summary>Closes every progress bar this call opened.</summary>
+            public void Complete()
+            {
+                foreach (var pair in _activities)
+                {
+                    _cmdlet.WriteProgress(new ProgressRecord(pair.Value, pair.Key, "Done") { RecordType = ProgressRecordType.Completed });
+                }
+            }
+
+            private void TryAdd(Action action)
+            {
+                try
+                {
+                    _queue.Add(action);
+                }
+                catch (InvalidOperationException)
+                {
+                    // The call has ended; a late message has nowhere to go.
+                }
+            }
+        }
+    }
+}

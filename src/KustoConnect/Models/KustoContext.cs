@@ -1,0 +1,37 @@
+using System;
+using KustoConnect.Engine;
+
+namespace KustoConnect.Models
+{
+    /// <summary>What Get-KustoContext shows: who is signed in, where. Never a secret or a token.</summary>
+    public sealed class KustoContext
+    {
+        internal KustoContext(KustoSession session)
+        {
+            Account = session.AccountId;
+            TenantId = session.TenantId;
+            SubscriptionId = session.SubscriptionId;
+            Environment = session.EnvironmentName;
+            CredentialKind = session.CredentialKind.ToString();
+            ArmEndpoint = session.ArmEndpoint;
+        }
+
+        /// <summary>The client id of the service principal, or the account of the token.</summary>
+        public string? Account { get; }
+
+        /// <summary>The Entra ID tenant.</summary>
+        public string? TenantId { get; }
+
+        /// <summary>The default subscription of data cmdlets.</summary>
+        public string? SubscriptionId { get; }
+
+        /// <summary>AzureCloud, Emulator or Custom.</summary>
+        public string? Environment { get; }
+
+        /// <summary>How the session signs in.</summary>
+        public string CredentialKind { get; }
+
+        /// <summary>The Azure Resource Manager endpoint.</summary>
+        public Uri ArmEndpoint { get; }
+    }
+}

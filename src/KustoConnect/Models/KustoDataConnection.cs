@@ -1,0 +1,145 @@
+using System;
+using KustoConnect.Engine;
+
+namespace KustoConnect.Models
+{
+    /// <summary>
+    /// A data connection of any kind, as KustoConnect's cmdlets write it. The ids and parent names are properties, so the
+    /// object pipes into Get-, Update- and Remove-KustoDataConnection.
+    /// </summary>
+    public class KustoDataConnection
+    {
+        /// <summary>The short name of the data connection (not cluster/database/name).</summary>
+        public string? Name { get; set; }
+
+        /// <summary>The kind: IotHub, EventHub, EventGrid or CosmosDb.</summary>
+        public string? Kind { get; set; }
+
+        /// <summary>The ARM resource id.</summary>
+        public string? Id { get; set; }
+
+        /// <summary>The subscription that holds the cluster.</summary>
+        public string? SubscriptionId { get; set; }
+
+        /// <summary>The resource group of the cluster.</summary>
+        public string? ResourceGroupName { get; set; }
+
+        /// <summary>The cluster.</summary>
+        public string? ClusterName { get; set; }
+
+        /// <summary>The database.</summary>
+        public string? DatabaseName { get; set; }
+
+        /// <summary>The Azure region.</summary>
+        public string? Location { get; set; }
+
+        /// <summary>Creating, Succeeded, Failed, Deleting, ...</summary>
+        public string? ProvisioningState { get; set; }
+
+        /// <summary>The ARM resource type.</summary>
+        public string? Type { get; set; }
+
+        /// <summary>Copies the fields every kind has.</summary>
+        protected void CopyCommon(DataConnection source)
+        {
+            if (source == null)
+            {
+                throw new ArgumentNullException(nameof(source));
+            }
+
+            Name = source.Name;
+            Kind = source.Kind;
+            Id = source.Id;
+            SubscriptionId = source.SubscriptionId;
+            ResourceGroupName = source.ResourceGroupName;
+            ClusterName = source.ClusterName;
+            DatabaseName = source.DatabaseName;
+            Location = source.Location;
+            ProvisioningState = source.ProvisioningState;
+            Type = source.Type;
+        }
+
+        /// <summary>The output object for an engine model, by kind.</summary>
+        internal static KustoDataConnection From(DataConnection source)
+        {
+            switch (source)
+            {
+                case IotHubDataConnection iotHub:
+                    return new KustoIotHubDataConnection(iotHub);
+                case UnknownDataConnection unknown:
+                    return new KustoOtherDataConnection(unknown);
+                default:
+                    var result = new KustoDataConnection();
+                    result.CopyCommon(source);
+                    return result;
+            }
+        }
+
+        /// <inheritdoc />
+        public override string ToString() => Name ?? string.Empty;
+    }
+
+    /// <summary>An IoT Hub data connection.</summary>
+    public sealed class KustoIotHubDataConnection : KustoDataConnection
+    {
+        /// <summary>Creates an empty one.</summary>
+        public KustoIotHubDataConnection()
+        {
+        }
+
+        internal KustoIotHubDataConnection(IotHubDataConnection source)
+        {
+            CopyCommon(source);
+            IotHubResourceId = source.IotHubResourceId;
+            ConsumerGroup = source.ConsumerGroup;
+            TableName = source.TableName;
+            MappingRuleName = source.MappingRuleName;
+            DataFormat = source.DataFormat;
+            SharedAccessPolicyName = source.SharedAccessPolicyName;
+            DatabaseRouting = source.DatabaseRouting;
+            RetrievalStartDate = source.RetrievalStartDate;
+            EventSystemProperties = source.EventSystemProperties == null ? Array.Empty<string>() : new System.Collections.Generic.List<string>(source.EventSystemProperties).ToArray();
+        }
+
+        /// <summary>The IoT hub's resource id.</summary>
+        public string? IotHubResourceId { get; set; }
+
+        /// <summary>The hub's consumer group the connection reads with.</summary>
+        public string? ConsumerGroup { get; set; }
+
+        /// <summary>The table data is ingested into.</summary>
+        public string? TableName { get; set; }
+
+        /// <summary>The ingestion mapping.</summary>
+        public string? MappingRuleName { get; set; }
+
+        /// <summary>The data format of the messages.</summary>
+        public string? DataFormat { get; set; }
+
+        /// <summary>The hub's shared access policy the connection uses.</summary>
+        public string? SharedAccessPolicyName { get; set; }
+
+        /// <summary>Single or Multi.</summary>
+        public string? DatabaseRouting { get; set; }
+
+        /// <summary>When set, events created since this date are retrieved.</summary>
+        public DateTimeOffset? RetrievalStartDate { get; set; }
+
+        /// <summary>The IoT Hub system properties added to each record.</summary>
+        public string[] EventSystemProperties { get; set; } = Array.Empty<string>();
+    }
+
+    /// <summary>A data connection of a kind this version does not model yet; its properties are kept as JSON.</summary>
+    public sealed class KustoOtherDataConnection : KustoDataConnection
+    {
+        internal KustoOtherDataConnection(UnknownDataConnection source)
+        {
+            CopyCommon(source);
+            Kind = source.KindName;
+            PropertiesJson = source.RawPropertiesJson;
+        }
+
+        /// <summary>The properties as the service sent them.</summary>
+        public string? PropertiesJson { get; set; }
+    }
+}

@@ -1,4 +1,0 @@
-namespace KustoConnect
-{
-    internal static class Placeholder { }
-}
