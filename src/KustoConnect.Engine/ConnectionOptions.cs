@@ -1,0 +1,89 @@
+using System;
+using System.Security;
+
+namespace KustoConnect.Engine
+{
+    /// <summary>How the session signs in.</summary>
+    public enum CredentialKind
+    {
+        /// <summary>A service principal (client id + client secret) through the client-credentials flow.</summary>
+        ServicePrincipalSecret,
+
+        /// <summary>A bearer token obtained elsewhere (e.g. Get-AzAccessToken), used as is.</summary>
+        AccessToken,
+    }
+
+    /// <summary>What <see cref="KustoSession.Create(ConnectionOptions)"/> needs. Checked without any network call.</summary>
+    public sealed class ConnectionOptions
+    {
+        public CredentialKind CredentialKind { get; set; }
+
+        /// <summary>The Entra ID tenant (GUID or domain name). Required for <see cref="CredentialKind.ServicePrincipalSecret"/>.</summary>
+        public string? TenantId { get; set; }
+
+        /// <summary>The application (client) id of the service principal.</summary>
+        public string? ClientId { get; set; }
+
+        public SecureString? ClientSecret { get; set; }
+
+        public SecureString? AccessToken { get; set; }
+
+        public string? SubscriptionId { get; set; }
+
+        /// <summary>ARM's endpoint; https only (Azure.Core refuses bearer tokens over plain http).</summary>
+        public Uri ArmEndpoint { get; set; } = new Uri("https://management.azure.com/");
+
+        /// <summary>Entra ID's authority host.</summary>
+        public Uri AuthorityHost { get; set; } = new Uri("https://login.microsoftonline.com/");
+
+        /// <summary>The token audience; the scope requested is this audience + ".default".</summary>
+        public string Audience { get; set; } = "https://management.azure.com/";
+
+        /// <summary>
+        /// A PEM or DER certificate file. When set, TLS to ARM and to the authority host is accepted only if the server
+        /// certificate is exactly this certificate (pinning). When null, the operating system validates as usual.
+        /// </summary>
+        public string? TrustedCertificatePath { get; set; }
+
+        /// <summary>"AzureCloud" or a label such as "Emulator" or "Custom" (display only).</summary>
+        public string? EnvironmentName { get; set; }
+    }
+
+    /// <summary>Receives what an operation does, so that the caller can show it (Write-Progress, Write-Verbose).</summary>
+    public interface IOperationObserver
+    {
+        void OnProgress(OperationProgress progress);
+
+        /// <summary>One line per HTTP exchange, e.g. "PUT https://.../dataConnections/x?api-version=2024-04-13 -> 201 (correlation id ...)".</summary>
+        void OnVerbose(string message);
+    }
+
+    /// <summary>The state of a long-running operation after one poll.</summary>
+    public sealed class OperationProgress
+    {
+        public OperationProgress(string activity, string status, TimeSpan elapsed, int? percentComplete, string? operationUrl)
+        {
+            Activity = activity ?? throw new ArgumentNullException(nameof(activity));
+            Status = status ?? throw new ArgumentNullException(nameof(status));
+            Elapsed = elapsed;
+            PercentComplete = percentComplete;
+            OperationUrl = operationUrl;
+        }
+
+        /// <summary>e.g. "Creating data connection 'x'".</summary>
+        public string Activity { get; }
+
+        /// <summary>The status from the poll body (Running, Succeeded, ...) or the resource's provisioningState.</summary>
+        public string Status { get; }
+
+        public TimeSpan Elapsed { get; }
+
+        /// <summary>0-100 when the service reports it.</summary>
+        public int? PercentComplete { get; }
+
+        /// <summary>The operation-status URL being polled, when ARM gave one.</summary>
+        public string? OperationUrl { get; }
+
+        public override string ToString() => Activity + ": " + Status;
+    }
+}

@@ -1,0 +1,331 @@
+using System;
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.ResourceManager;
+using Azure.ResourceManager.Resources;
+using KustoConnect.Engine.Internal;
+
+namespace KustoConnect.Engine
+{
+    /// <summary>Create, read, list and delete data connections through ARM.</summary>
+    public interface IDataConnectionOperations
+    {
+        /// <summary>
+        /// PUT, then waits for the long-running operation (reporting each poll to <paramref name="observer"/>), then
+        /// returns the resource as ARM stores it. Throws <see cref="KustoOperationFailedException"/> when the operation
+        /// ends Failed or Canceled, <see cref="KustoArmException"/> when ARM refuses the request.
+        /// </summary>
+        Task<DataConnection> CreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>GET; a missing data connection throws <see cref="KustoArmException"/> with StatusCode 404, Code ResourceNotFound.</summary>
+        Task<DataConnection> GetAsync(DataConnectionRef target, CancellationToken cancellationToken);
+
+        /// <summary>Every data connection of the database (follows nextLink).</summary>
+        Task<IReadOnlyList<DataConnection>> ListAsync(DatabaseRef database, CancellationToken cancellationToken);
+
+        /// <summary>DELETE, then waits for the long-running operation.</summary>
+        Task DeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken);
+    }
+
+    internal sealed class DataConnectionOperations : IDataConnectionOperations
+    {
+        private const int MaxPages = 1000;
+        private static readonly string[] TerminalFailures = { "Failed", "Canceled", "Cancelled" };
+
+        private readonly ArmClient _client;
+        private readonly ArmGateway _gateway;
+        private readonly Uri _armEndpoint;
+        private readonly TimeSpan _pollInterval;
+        private readonly string? _secret;
+
+        internal DataConnectionOperations(ArmClient client, ArmGateway gateway, Uri armEndpoint, TimeSpan pollInterval, string? secret)
+        {
+            _client = client;
+            _gateway = gateway;
+            _armEndpoint = armEndpoint;
+            _pollInterval = pollInterval;
+            _secret = secret;
+        }
+
+        public async Task<DataConnection> CreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            if (target == null)
+            {
+                throw new ArgumentNullException(nameof(target));
+            }
+
+            if (connection == null)
+            {
+                throw new ArgumentNullException(nameof(connection));
+            }
+
+            CheckBeforeSending(connection);
+            var context = new OperationContext(observer, "Saving data connection '" + target.Name + "'");
+            using (context.Enter())
+            {
+                try
+                {
+                    var data = new GenericResourceData(new AzureLocation(connection.Location!))
+                    {
+                        Kind = connection.Kind,
+                        Properties = DataConnectionJson.WriteProperties(connection),
+                    };
+                    var operation = await _client.GetGenericResources()
+                        .CreateOrUpdateAsync(WaitUntil.Started, new ResourceIdentifier(target.ResourceId), data, cancellationToken)
+                        .ConfigureAwait(false);
+                    var initial = operation.GetRawResponse();
+                    context.Activity = (initial.Status == 201 ? "Creating" : "Updating") + " data connection '" + target.Name + "'";
+                    context.OperationUrl = OperationUrlOf(initial);
+
+                    await WaitAsync(operation, context, cancellationToken).ConfigureAwait(false);
+
+                    // Azure.Core's final GET on the resource (PUT final state is the original URI).
+                    var final = operation.GetRawResponse();
+                    context.ReportProgress(final, completed: true);
+                    return IsResourceBody(final)
+                        ? DataConnectionJson.Read(final.Content)
+                        : await GetCoreAsync(target, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
+                {
+                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                }
+            }
+        }
+
+        public async Task<DataConnection> GetAsync(DataConnectionRef target, CancellationToken cancellationToken)
+        {
+            if (target == null)
+            {
+                throw new ArgumentNullException(nameof(target));
+            }
+
+            try
+            {
+                return await GetCoreAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+            catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
+            {
+                throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+            }
+        }
+
+        public async Task<IReadOnlyList<DataConnection>> ListAsync(DatabaseRef database, CancellationToken cancellationToken)
+        {
+            if (database == null)
+            {
+                throw new ArgumentNullException(nameof(database));
+            }
+
+            try
+            {
+                var all = new List<DataConnection>();
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                Uri? next = Url(database.ResourceId + "/dataConnections");
+                for (var page = 0; next != null; page++)
+                {
+                    if (page >= MaxPages || !seen.Add(next.AbsoluteUri))
+                    {
+                        throw new KustoArmException("The list of data connections does not end (its nextLink repeats).", 0, "NextLinkLoop", null, null);
+                    }
+
+                    var body = await SendGetAsync(next, cancellationToken).ConfigureAwait(false);
+                    all.AddRange(DataConnectionJson.ReadPage(body, out var nextLink));
+                    next = nextLink == null ? null : CheckNextLink(nextLink);
+                }
+
+                return all;
+            }
+            catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
+            {
+                throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+            }
+        }
+
+        public async Task DeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            if (target == null)
+            {
+                throw new ArgumentNullException(nameof(target));
+            }
+
+            var context = new OperationContext(observer, "Removing data connection '" + target.Name + "'");
+            using (context.Enter())
+            {
+                try
+                {
+                    var operation = await _client.GetGenericResource(new ResourceIdentifier(target.ResourceId))
+                        .DeleteAsync(WaitUntil.Started, cancellationToken)
+                        .ConfigureAwait(false);
+                    context.OperationUrl = OperationUrlOf(operation.GetRawResponse());
+                    await WaitAsync(operation, context, cancellationToken).ConfigureAwait(false);
+                    context.ReportProgress(operation.GetRawResponse(), completed: true);
+                }
+                catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
+                {
+                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                }
+            }
+        }
+
+        /// <summary>Azure.Core polls (Retry-After honoured, cancellation immediate); the strategy reports each poll.</summary>
+        private async Task WaitAsync(Operation operation, OperationContext context, CancellationToken cancellationToken)
+        {
+            try
+            {
+                await operation.WaitForCompletionResponseAsync(new ObservingDelayStrategy(context, _pollInterval), cancellationToken).ConfigureAwait(false);
+            }
+            catch (RequestFailedException failed) when (failed.GetRawResponse() is Response response && IsTerminalFailure(response))
+            {
+                throw OperationFailed(response, context);
+            }
+
+            var last = operation.GetRawResponse();
+            if (IsTerminalFailure(last))
+            {
+                throw OperationFailed(last, context);
+            }
+        }
+
+        private async Task<DataConnection> GetCoreAsync(DataConnectionRef target, CancellationToken cancellationToken) =>
+            DataConnectionJson.Read(await SendGetAsync(Url(target.ResourceId), cancellationToken).ConfigureAwait(false));
+
+        /// <summary>A GET through the ArmClient's own pipeline (auth, retries, diagnostics, verbose policy).</summary>
+        private async Task<BinaryData> SendGetAsync(Uri uri, CancellationToken cancellationToken)
+        {
+            HttpPipeline pipeline = _gateway.HttpPipeline;
+            using var message = pipeline.CreateMessage();
+            message.Request.Method = RequestMethod.Get;
+            message.Request.Uri.Reset(uri);
+            message.Request.Headers.Add("Accept", "application/json");
+            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+            var response = message.Response;
+            if (response.Status >= 400)
+            {
+                throw ErrorTranslator.FromResponse(response);
+            }
+
+            return BinaryData.FromBytes(response.Content.ToArray());
+        }
+
+        /// <summary>The request URL of a canonical id built by <see cref="DatabaseRef"/> / <see cref="DataConnectionRef"/>.</summary>
+        private Uri Url(string resourceId)
+        {
+            var builder = new RequestUriBuilder();
+            builder.Reset(_gateway.ArmEndpoint);
+            foreach (var segment in resourceId.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                builder.AppendPath("/", escape: false);
+                builder.AppendPath(segment, escape: true);
+            }
+
+            builder.AppendQuery("api-version", KustoSession.KustoApiVersion, escapeValue: true);
+            return builder.ToUri();
+        }
+
+        /// <summary>The bearer token follows nextLink: only to the ARM endpoint this session talks to.</summary>
+        private Uri CheckNextLink(string nextLink)
+        {
+            if (!Uri.TryCreate(nextLink, UriKind.Absolute, out var uri)
+                || Uri.Compare(uri, _gateway.ArmEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                throw new KustoArmException("ARM returned a nextLink that does not point at " + _gateway.ArmEndpoint.GetLeftPart(UriPartial.Authority) + ".", 0, "InvalidNextLink", null, null);
+            }
+
+            return uri;
+        }
+
+        private static void CheckBeforeSending(DataConnection connection)
+        {
+            if (string.IsNullOrWhiteSpace(connection.Location))
+            {
+                throw new KustoValidationException("LocationRequired", "A location is required, e.g. the location of the cluster.", "Location");
+            }
+
+            if (connection is UnknownDataConnection unknown)
+            {
+                if (string.IsNullOrWhiteSpace(unknown.KindName))
+                {
+                    throw new KustoValidationException("MissingDataConnectionKind", "The data connection has no kind.", "Kind");
+                }
+
+                try
+                {
+                    using var properties = JsonDocument.Parse(string.IsNullOrWhiteSpace(unknown.RawPropertiesJson) ? "{}" : unknown.RawPropertiesJson);
+                    if (properties.RootElement.ValueKind != JsonValueKind.Object)
+                    {
+                        throw new KustoValidationException("InvalidDataConnectionProperties", "The data connection properties must be a JSON object.", "RawPropertiesJson");
+                    }
+                }
+                catch (JsonException ex)
+                {
+                    throw new KustoValidationException("InvalidDataConnectionProperties", "The data connection properties are not valid JSON: " + ex.Message, "RawPropertiesJson");
+                }
+            }
+
+            if (connection is IotHubDataConnection iot)
+            {
+                KustoRules.ParseIotHubResourceId(iot.IotHubResourceId!);
+                if (string.IsNullOrWhiteSpace(iot.ConsumerGroup))
+                {
+                    throw new KustoValidationException("MissingConsumerGroup", "An IoT Hub data connection needs a consumer group (e.g. $Default).", "ConsumerGroup");
+                }
+
+                if (string.IsNullOrWhiteSpace(iot.SharedAccessPolicyName))
+                {
+                    throw new KustoValidationException("MissingSharedAccessPolicyName", "An IoT Hub data connection needs the name of a shared access policy with read rights (e.g. iothubowner).", "SharedAccessPolicyName");
+                }
+
+                if (!string.IsNullOrEmpty(iot.DataFormat))
+                {
+                    iot.DataFormat = KustoRules.NormalizeDataFormat(iot.DataFormat!, DataConnectionKind.IotHub);
+                }
+            }
+        }
+
+        private static string? OperationUrlOf(Response response) =>
+            ErrorTranslator.Header(response, "Azure-AsyncOperation") ?? ErrorTranslator.Header(response, "Location");
+
+        private static bool IsResourceBody(Response response)
+        {
+            try
+            {
+                if (response.Status != 200 || response.Content == null || response.Content.ToMemory().IsEmpty)
+                {
+                    return false;
+                }
+
+                using var document = JsonDocument.Parse(response.Content.ToMemory());
+                return document.RootElement.ValueKind == JsonValueKind.Object
+                    && document.RootElement.TryGetProperty("kind", out _)
+                    && !document.RootElement.TryGetProperty("status", out _);
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+
+        private static bool IsTerminalFailure(Response response)
+        {
+            var (status, _) = OperationContext.ReadStatus(response);
+            return status != null && Array.Exists(TerminalFailures, s => string.Equals(s, status, StringComparison.OrdinalIgnoreCase));
+        }
+
+        private static KustoOperationFailedException OperationFailed(Response response, OperationContext context)
+        {
+            var (status, _) = OperationContext.ReadStatus(response);
+            var (code, message) = ErrorTranslator.ReadError(response);
+            return new KustoOperationFailedException(
+                message ?? context.Activity + " ended " + status + ".",
+                code ?? status,
+                context.OperationUrl,
+                ErrorTranslator.Header(response, "x-ms-correlation-request-id"));
+        }
+    }
+}

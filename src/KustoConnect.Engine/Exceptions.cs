@@ -1,0 +1,166 @@
+using System;
+
+namespace KustoConnect.Engine
+{
+    /// <summary>
+    /// Base class of every error the engine raises on purpose. <see cref="ErrorId"/> is a stable PascalCase id that the
+    /// cmdlets use as the ErrorRecord id. Messages never contain secrets.
+    /// </summary>
+    public class KustoException : Exception
+    {
+        public KustoException(string errorId, string message)
+            : this(errorId, message, null)
+        {
+        }
+
+        public KustoException(string errorId, string message, Exception? innerException)
+            : base(message, innerException)
+        {
+            if (string.IsNullOrEmpty(errorId))
+            {
+                throw new ArgumentException("An error id is required.", nameof(errorId));
+            }
+
+            ErrorId = errorId;
+        }
+
+        /// <summary>Stable PascalCase identifier of the error, e.g. "InvalidClusterName" or "ArmResourceNotFound".</summary>
+        public string ErrorId { get; }
+    }
+
+    /// <summary>A client-side rule was broken; nothing was sent.</summary>
+    public sealed class KustoValidationException : KustoException
+    {
+        public KustoValidationException(string errorId, string message, string? parameterName)
+            : base(errorId, message)
+        {
+            ParameterName = parameterName;
+        }
+
+        /// <summary>The offending parameter or option, when there is one.</summary>
+        public string? ParameterName { get; }
+    }
+
+    /// <summary>Azure Resource Manager answered with an error response (or could not be reached: <see cref="StatusCode"/> 0).</summary>
+    public sealed class KustoArmException : KustoException
+    {
+        public KustoArmException(string armMessage, int statusCode, string? code, string? correlationId, string? requestId, Exception? innerException = null)
+            : base(BuildErrorId(statusCode, code), BuildMessage(armMessage, statusCode, code, correlationId), innerException)
+        {
+            StatusCode = statusCode;
+            Code = code;
+            CorrelationId = correlationId;
+            RequestId = requestId;
+            ArmMessage = armMessage;
+        }
+
+        /// <summary>The HTTP status of the failing response; 0 when no response was received.</summary>
+        public int StatusCode { get; }
+
+        /// <summary>ARM's error code (error.code), e.g. "ResourceNotFound".</summary>
+        public string? Code { get; }
+
+        /// <summary>The x-ms-correlation-request-id of the failing response.</summary>
+        public string? CorrelationId { get; }
+
+        /// <summary>The x-ms-request-id of the failing response.</summary>
+        public string? RequestId { get; }
+
+        /// <summary>ARM's own message (error.message), without the suffix that <see cref="Exception.Message"/> adds.</summary>
+        public string ArmMessage { get; }
+
+        private static string BuildErrorId(int statusCode, string? code)
+        {
+            if (!string.IsNullOrEmpty(code))
+            {
+                return "Arm" + ErrorIds.ToPascalCase(code!);
+            }
+
+            return statusCode == 0 ? "ArmConnectionFailed" : "ArmHttp" + statusCode.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        }
+
+        private static string BuildMessage(string armMessage, int statusCode, string? code, string? correlationId)
+        {
+            var text = string.IsNullOrWhiteSpace(armMessage) ? "Azure Resource Manager returned an error." : armMessage.Trim();
+            return string.Format(
+                System.Globalization.CultureInfo.InvariantCulture,
+                "{0} (Code: {1}, Status: {2}, CorrelationId: {3})",
+                text,
+                string.IsNullOrEmpty(code) ? "none" : code,
+                statusCode,
+                string.IsNullOrEmpty(correlationId) ? "none" : correlationId);
+        }
+    }
+
+    /// <summary>A long-running operation was accepted by ARM but ended Failed or Canceled.</summary>
+    public sealed class KustoOperationFailedException : KustoException
+    {
+        public KustoOperationFailedException(string operationMessage, string? code, string? operationUrl, string? correlationId)
+            : base("OperationFailed", BuildMessage(operationMessage, code, correlationId))
+        {
+            Code = code;
+            OperationUrl = operationUrl;
+            CorrelationId = correlationId;
+            OperationMessage = operationMessage;
+        }
+
+        /// <summary>The error code reported by the operation (error.code), or the terminal status when there is none.</summary>
+        public string? Code { get; }
+
+        /// <summary>The URL that was polled for the operation's status.</summary>
+        public string? OperationUrl { get; }
+
+        /// <summary>The x-ms-correlation-request-id of the response that reported the failure.</summary>
+        public string? CorrelationId { get; }
+
+        /// <summary>The operation's own message (error.message).</summary>
+        public string OperationMessage { get; }
+
+        private static string BuildMessage(string operationMessage, string? code, string? correlationId)
+        {
+            var text = string.IsNullOrWhiteSpace(operationMessage) ? "The operation failed." : operationMessage.Trim();
+            return string.Format(
+                System.Globalization.CultureInfo.InvariantCulture,
+                "{0} (Code: {1}, CorrelationId: {2})",
+                text,
+                string.IsNullOrEmpty(code) ? "none" : code,
+                string.IsNullOrEmpty(correlationId) ? "none" : correlationId);
+        }
+    }
+
+    /// <summary>Signing in failed (wrong secret, unknown tenant or client, expired token...). Never carries the secret.</summary>
+    public sealed class KustoAuthenticationException : KustoException
+    {
+        public KustoAuthenticationException(string errorId, string message, string? aadErrorCode, Exception? innerException = null)
+            : base(errorId, message, innerException)
+        {
+            AadErrorCode = aadErrorCode;
+        }
+
+        /// <summary>The Entra ID error code (e.g. "AADSTS7000215") when the service returned one.</summary>
+        public string? AadErrorCode { get; }
+    }
+
+    internal static class ErrorIds
+    {
+        /// <summary>"ResourceNotFound" stays; "invalid_request" / "bad-thing" become "InvalidRequest" / "BadThing".</summary>
+        internal static string ToPascalCase(string code)
+        {
+            var builder = new System.Text.StringBuilder(code.Length);
+            var upperNext = true;
+            foreach (var c in code)
+            {
+                if (!char.IsLetterOrDigit(c))
+                {
+                    upperNext = true;
+                    continue;
+                }
+
+                builder.Append(upperNext ? char.ToUpperInvariant(c) : c);
+                upperNext = false;
+            }
+
+            return builder.Length == 0 ? "Unknown" : builder.ToString();
+        }
+    }
+}

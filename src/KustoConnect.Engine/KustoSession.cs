@@ -1,0 +1,321 @@
+using System;
+using System.IO;
+using System.Linq;
+using System.Net.Http;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using Azure.Identity;
+using Azure.ResourceManager;
+using KustoConnect.Engine.Internal;
+
+namespace KustoConnect.Engine
+{
+    /// <summary>
+    /// A signed-in connection to one ARM endpoint: credential, pipeline (retries, LRO polling, certificate pinning) and
+    /// the operations. Thread-safe; create one per Connect and dispose it on Disconnect.
+    /// </summary>
+    public sealed class KustoSession : IDisposable
+    {
+        internal const string KustoApiVersion = "2024-04-13";
+
+        private static readonly Regex TenantPattern = new Regex("^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$", RegexOptions.CultureInvariant);
+
+        private readonly TokenCredential _credential;
+        private readonly HttpClientTransport? _ownedTransport;
+        private readonly string? _secret;
+        private readonly string _scope;
+        private readonly DateTimeOffset? _tokenExpiresOn;
+        private string? _subscriptionId;
+        private int _disposed;
+
+        private KustoSession(ConnectionOptions options, EngineSettings settings)
+        {
+            CredentialKind = options.CredentialKind;
+            ArmEndpoint = options.ArmEndpoint;
+            EnvironmentName = options.EnvironmentName;
+            _subscriptionId = options.SubscriptionId;
+            _scope = ScopeOf(options.Audience);
+
+            HttpPipelineTransport? transport = settings.Transport;
+            if (transport == null && options.TrustedCertificatePath != null)
+            {
+                _ownedTransport = CreatePinnedTransport(LoadCertificate(options.TrustedCertificatePath));
+                transport = _ownedTransport;
+            }
+
+            if (options.CredentialKind == CredentialKind.ServicePrincipalSecret)
+            {
+                _secret = SecureStrings.ToPlainText(options.ClientSecret!);
+                var credentialOptions = new ClientSecretCredentialOptions
+                {
+                    AuthorityHost = options.AuthorityHost,
+                    DisableInstanceDiscovery = !IsWellKnownAuthority(options.AuthorityHost),
+                };
+                if (transport != null)
+                {
+                    credentialOptions.Transport = transport;
+                }
+
+                credentialOptions.Retry.Delay = settings.RetryDelay;
+                _credential = new ClientSecretCredential(options.TenantId, options.ClientId, _secret, credentialOptions);
+                TenantId = options.TenantId;
+                AccountId = options.ClientId;
+            }
+            else
+            {
+                var claims = TokenClaims.Read(SecureStrings.ToPlainText(options.AccessToken!));
+                _tokenExpiresOn = claims.ExpiresOn;
+                _credential = new StaticTokenCredential(options.AccessToken!, claims.ExpiresOn);
+                TenantId = options.TenantId ?? claims.TenantId;
+                AccountId = claims.Account;
+            }
+
+            var armOptions = new ArmClientOptions { Environment = new ArmEnvironment(options.ArmEndpoint, options.Audience) };
+            armOptions.SetApiVersion(new ResourceType("Microsoft.Kusto/clusters/databases/dataConnections"), KustoApiVersion);
+            armOptions.Retry.Delay = settings.RetryDelay;
+            armOptions.Diagnostics.ApplicationId = "KustoConnect";
+            armOptions.AddPolicy(new VerbosePolicy(), HttpPipelinePosition.PerRetry);
+            if (transport != null)
+            {
+                armOptions.Transport = transport;
+            }
+
+            var client = new ArmClient(_credential, null, armOptions);
+            DataConnections = new DataConnectionOperations(client, new ArmGateway(client), options.ArmEndpoint, settings.PollInterval, _secret);
+        }
+
+        /// <summary>The subscription used when a command names none. Validated when set.</summary>
+        public string? SubscriptionId
+        {
+            get => _subscriptionId;
+            set
+            {
+                if (value != null)
+                {
+                    KustoRules.ValidateSubscriptionId(value);
+                }
+
+                _subscriptionId = value;
+            }
+        }
+
+        public string? TenantId { get; }
+
+        /// <summary>The client id of the service principal, or the account named in the access token.</summary>
+        public string? AccountId { get; }
+
+        public CredentialKind CredentialKind { get; }
+
+        public Uri ArmEndpoint { get; }
+
+        public string? EnvironmentName { get; }
+
+        public IDataConnectionOperations DataConnections { get; }
+
+        /// <summary>Checks the options (no network) and builds the session. Throws <see cref="KustoValidationException"/>.</summary>
+        public static KustoSession Create(ConnectionOptions options) => Create(options, new EngineSettings());
+
+        internal static KustoSession Create(ConnectionOptions options, EngineSettings settings)
+        {
+            Validate(options ?? throw new ArgumentNullException(nameof(options)));
+            return new KustoSession(options, settings ?? throw new ArgumentNullException(nameof(settings)));
+        }
+
+        /// <summary>
+        /// Acquires one token, so that a wrong secret, tenant or client id fails now rather than at the first command.
+        /// Throws <see cref="KustoAuthenticationException"/> (with the AADSTS code when Entra ID sent one).
+        /// </summary>
+        public async Task SignInAsync(CancellationToken cancellationToken)
+        {
+            ThrowIfDisposed();
+            if (CredentialKind == CredentialKind.AccessToken)
+            {
+                if (_tokenExpiresOn.HasValue && _tokenExpiresOn.Value <= DateTimeOffset.UtcNow)
+                {
+                    throw new KustoAuthenticationException(
+                        "AccessTokenExpired",
+                        "The access token expired at " + _tokenExpiresOn.Value.ToString("u", System.Globalization.CultureInfo.InvariantCulture)
+                        + ". Get a new token and connect again.",
+                        null);
+                }
+
+                return;
+            }
+
+            try
+            {
+                await _credential.GetTokenAsync(new TokenRequestContext(new[] { _scope }), cancellationToken).ConfigureAwait(false);
+            }
+            catch (AuthenticationFailedException ex)
+            {
+                throw ErrorTranslator.Authentication(ex, "application '" + AccountId + "' in tenant '" + TenantId + "'", _secret);
+            }
+        }
+
+        public void Dispose()
+        {
+            if (Interlocked.Exchange(ref _disposed, 1) == 1)
+            {
+                return;
+            }
+
+            (_credential as IDisposable)?.Dispose();
+            _ownedTransport?.Dispose();
+        }
+
+        public override string ToString() =>
+            "KustoSession(" + (EnvironmentName ?? ArmEndpoint.ToString()) + ", " + CredentialKind + ", " + (AccountId ?? "unknown account") + ")";
+
+        internal static string ScopeOf(string audience) =>
+            audience.EndsWith("/", StringComparison.Ordinal) ? audience + ".default" : audience + "/.default";
+
+        private static void Validate(ConnectionOptions options)
+        {
+            if (options.ArmEndpoint == null || !options.ArmEndpoint.IsAbsoluteUri || options.ArmEndpoint.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new KustoValidationException("InvalidArmEndpoint", "The ARM endpoint must be an absolute https URL.", nameof(options.ArmEndpoint));
+            }
+
+            if (options.AuthorityHost == null || !options.AuthorityHost.IsAbsoluteUri || options.AuthorityHost.Scheme != Uri.UriSchemeHttps)
+            {
+                throw new KustoValidationException("InvalidAuthorityHost", "The authority host must be an absolute https URL.", nameof(options.AuthorityHost));
+            }
+
+            if (string.IsNullOrWhiteSpace(options.Audience) || !Uri.TryCreate(options.Audience, UriKind.Absolute, out _))
+            {
+                throw new KustoValidationException("InvalidAudience", "The audience must be an absolute URI such as https://management.azure.com/.", nameof(options.Audience));
+            }
+
+            if (options.SubscriptionId != null)
+            {
+                KustoRules.ValidateSubscriptionId(options.SubscriptionId);
+            }
+
+            if (options.TenantId != null && !TenantPattern.IsMatch(options.TenantId))
+            {
+                throw new KustoValidationException(
+                    "InvalidTenantId",
+                    "The tenant '" + options.TenantId + "' is not valid: use the tenant GUID or a domain name such as contoso.onmicrosoft.com.",
+                    nameof(options.TenantId));
+            }
+
+            switch (options.CredentialKind)
+            {
+                case CredentialKind.ServicePrincipalSecret:
+                    if (string.IsNullOrWhiteSpace(options.TenantId))
+                    {
+                        throw new KustoValidationException("MissingTenantId", "A tenant id is required to sign in with a service principal.", nameof(options.TenantId));
+                    }
+
+                    if (string.IsNullOrWhiteSpace(options.ClientId))
+                    {
+                        throw new KustoValidationException("MissingClientId", "A client (application) id is required to sign in with a service principal.", nameof(options.ClientId));
+                    }
+
+                    if (options.ClientSecret == null || options.ClientSecret.Length == 0)
+                    {
+                        throw new KustoValidationException("MissingClientSecret", "A client secret is required to sign in with a service principal.", nameof(options.ClientSecret));
+                    }
+
+                    break;
+                case CredentialKind.AccessToken:
+                    if (options.AccessToken == null || options.AccessToken.Length == 0)
+                    {
+                        throw new KustoValidationException("MissingAccessToken", "An access token is required.", nameof(options.AccessToken));
+                    }
+
+                    break;
+                default:
+                    throw new KustoValidationException("InvalidCredentialKind", "Unknown credential kind '" + options.CredentialKind + "'.", nameof(options.CredentialKind));
+            }
+
+            if (options.TrustedCertificatePath != null)
+            {
+                LoadCertificate(options.TrustedCertificatePath);
+            }
+        }
+
+        /// <summary>Reads a PEM ("-----BEGIN CERTIFICATE-----") or DER certificate file.</summary>
+        internal static byte[] LoadCertificate(string path)
+        {
+            if (string.IsNullOrWhiteSpace(path) || !File.Exists(path))
+            {
+                throw new KustoValidationException("TrustedCertificateNotFound", "The trusted certificate file '" + path + "' does not exist.", "TrustedCertificatePath");
+            }
+
+            try
+            {
+                var bytes = File.ReadAllBytes(path);
+                var text = Encoding.ASCII.GetString(bytes);
+                const string Begin = "-----BEGIN CERTIFICATE-----";
+                const string End = "-----END CERTIFICATE-----";
+                var start = text.IndexOf(Begin, StringComparison.Ordinal);
+                if (start >= 0)
+                {
+                    var end = text.IndexOf(End, start, StringComparison.Ordinal);
+                    if (end < 0)
+                    {
+                        throw new FormatException("The PEM block has no END line.");
+                    }
+
+                    var base64 = text.Substring(start + Begin.Length, end - start - Begin.Length);
+                    bytes = Convert.FromBase64String(new string(base64.Where(c => !char.IsWhiteSpace(c)).ToArray()));
+                }
+
+                using var certificate = new X509Certificate2(bytes);
+                return certificate.RawData;
+            }
+            catch (Exception ex) when (ex is FormatException || ex is CryptographicException || ex is IOException || ex is UnauthorizedAccessException)
+            {
+                throw new KustoValidationException(
+                    "InvalidTrustedCertificate",
+                    "The trusted certificate file '" + path + "' could not be read as a PEM or DER certificate: " + ex.Message,
+                    "TrustedCertificatePath");
+            }
+        }
+
+        /// <summary>A transport that accepts exactly one server certificate, and nothing else.</summary>
+        private static HttpClientTransport CreatePinnedTransport(byte[] pinned)
+        {
+#pragma warning disable CA2000 // The handler is owned and disposed by the transport's HttpClient.
+            var handler = new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (request, certificate, chain, errors) =>
+                    certificate != null && certificate.RawData.AsSpan().SequenceEqual(pinned),
+            };
+#pragma warning restore CA2000
+            return new HttpClientTransport(handler);
+        }
+
+        private static bool IsWellKnownAuthority(Uri authorityHost) =>
+            new[] { AzureAuthorityHosts.AzurePublicCloud, AzureAuthorityHosts.AzureGovernment, AzureAuthorityHosts.AzureChina }
+                .Any(known => Uri.Compare(known, authorityHost, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
+
+        private void ThrowIfDisposed()
+        {
+            if (Volatile.Read(ref _disposed) == 1)
+            {
+                throw new ObjectDisposedException(nameof(KustoSession));
+            }
+        }
+    }
+
+    /// <summary>Engine knobs that tests turn (transport, intervals); the defaults are the product's.</summary>
+    internal sealed class EngineSettings
+    {
+        /// <summary>Replaces the HTTP transport (tests); null uses the default or the pinned one.</summary>
+        internal HttpPipelineTransport? Transport { get; set; }
+
+        /// <summary>Interval between two polls of a long-running operation when ARM sends no Retry-After.</summary>
+        internal TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
+
+        /// <summary>First delay of Azure.Core's retry policy (exponential afterwards; Retry-After honoured).</summary>
+        internal TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(0.8);
+    }
+}

@@ -1,4 +1,0 @@
-namespace KustoConnect.Engine
-{
-    internal static class Placeholder { }
-}
