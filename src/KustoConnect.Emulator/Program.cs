@@ -1,6 +1,136 @@
+using System;
+using System.Globalization;
+using System.IO;
+using System.Runtime.InteropServices;
+using System.Text.Json.Nodes;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+
 namespace KustoConnect.Emulator;
 
+/// <summary>
+/// dotnet KustoConnect.Emulator.dll [--port 0] [--data-dir &lt;dir&gt;] [--world &lt;file.json&gt;] [--operation-duration &lt;seconds&gt;]
+/// Prints one line "KUSTOCONNECT_EMULATOR_READY {json}" to stdout when listening; runs until SIGTERM or Ctrl+C.
+/// </summary>
 internal static class Program
 {
-    private static void Main() { }
+    internal const string ReadyMarker = "KUSTOCONNECT_EMULATOR_READY";
+
+    private const string Usage =
+        "Usage: dotnet KustoConnect.Emulator.dll [--port <0-65535>] [--data-dir <dir>] [--world <file.json>] [--operation-duration <seconds>]";
+
+    private static async Task<int> Main(string[] args)
+    {
+        EmulatorOptions options;
+        try
+        {
+            options = Parse(args);
+        }
+        catch (ArgumentException ex)
+        {
+            await Console.Error.WriteLineAsync(ex.Message).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 2;
+        }
+
+        if (options is null)
+        {
+            await Console.Out.WriteLineAsync(Usage).ConfigureAwait(false);
+            return 0;
+        }
+
+        var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+
+        EmulatorHost host;
+        try
+        {
+            host = await EmulatorHost.StartAsync(options, ConfigureLogging, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or InvalidDataException or UnauthorizedAccessException or ArgumentException)
+        {
+            await Console.Error.WriteLineAsync("The emulator could not start: " + ex.Message).ConfigureAwait(false);
+            return 1;
+        }
+
+        await using (host.ConfigureAwait(false))
+        {
+            var ready = new JsonObject
+            {
+                ["url"] = host.BaseUri.ToString(),
+                ["certificatePath"] = host.CertificatePath,
+                ["thumbprint"] = host.Certificate.Thumbprint,
+                ["dataDirectory"] = host.DataDirectory,
+                ["tenantId"] = host.TenantId,
+                ["subscriptionId"] = host.SubscriptionId,
+            };
+            await Console.Out.WriteLineAsync(ReadyMarker + " " + ready.ToJsonString()).ConfigureAwait(false);
+            await Console.Out.FlushAsync().ConfigureAwait(false);
+            await stop.Task.ConfigureAwait(false);
+            await Console.Error.WriteLineAsync("KustoConnect emulator stopping.").ConfigureAwait(false);
+        }
+
+        return 0;
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging)
+    {
+        logging.SetMinimumLevel(LogLevel.Warning);
+        logging.AddSimpleConsole(o => o.SingleLine = true);
+        logging.Services.Configure<ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
+    }
+
+    /// <summary>Parses the command line; null means help was asked for.</summary>
+    internal static EmulatorOptions Parse(string[] args)
+    {
+        var options = new EmulatorOptions();
+        for (var i = 0; i < args.Length; i++)
+        {
+            var name = args[i];
+            if (name is "-h" or "--help" or "-?")
+            {
+                return null!;
+            }
+
+            if (i + 1 >= args.Length)
+            {
+                throw new ArgumentException($"Missing value after '{name}'.");
+            }
+
+            var value = args[++i];
+            switch (name.ToLowerInvariant())
+            {
+                case "--port":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var port) || port > 65535)
+                    {
+                        throw new ArgumentException($"Invalid port '{value}'.");
+                    }
+
+                    options.Port = port;
+                    break;
+                case "--data-dir":
+                    options.DataDirectory = value;
+                    break;
+                case "--world":
+                    options.WorldFile = value;
+                    break;
+                case "--operation-duration":
+                    if (!decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))
+                    {
+                        throw new ArgumentException($"Invalid operation duration '{value}': give seconds, for example 0.5.");
+                    }
+
+                    options.OperationDuration = TimeSpan.FromSeconds((double)seconds);
+                    break;
+                default:
+                    throw new ArgumentException($"Unknown option '{name}'.");
+            }
+        }
+
+        return options;
+    }
 }

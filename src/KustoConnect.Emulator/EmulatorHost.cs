@@ -1,0 +1,314 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Linq;
+using System.Net;
+using System.Security.Cryptography.X509Certificates;
+using System.Threading;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace KustoConnect.Emulator;
+
+/// <summary>
+/// A running emulator of Azure Resource Manager and Entra ID on https://127.0.0.1:{port}/, with its own certificate and
+/// its state in SQLite in the data directory. Start it with <see cref="StartAsync(EmulatorOptions, CancellationToken)"/>.
+/// </summary>
+public sealed class EmulatorHost : IAsyncDisposable
+{
+    private readonly WebApplication app;
+    private readonly StateStore store;
+    private readonly RequestLog requestLog;
+    private readonly X509Certificate2 serverCertificate;
+    private readonly bool ownsDataDirectory;
+    private readonly ILogger logger;
+    private int disposed;
+
+    private EmulatorHost(
+        WebApplication app, StateStore store, RequestLog requestLog, X509Certificate2 serverCertificate, Uri baseUri,
+        string dataDirectory, bool ownsDataDirectory, ILogger logger)
+    {
+        this.app = app;
+        this.store = store;
+        this.requestLog = requestLog;
+        this.serverCertificate = serverCertificate;
+        this.ownsDataDirectory = ownsDataDirectory;
+        this.logger = logger;
+        BaseUri = baseUri;
+        DataDirectory = dataDirectory;
+        CertificatePath = Path.Combine(dataDirectory, CertificateStore.PemFileName);
+        Certificate = X509CertificateLoader.LoadCertificate(serverCertificate.RawData);
+    }
+
+    /// <summary>https://127.0.0.1:{port}/</summary>
+    public Uri BaseUri { get; }
+
+    /// <summary>The PEM file of the public certificate; clients pin exactly this certificate.</summary>
+    public string CertificatePath { get; }
+
+    /// <summary>The public part of the certificate the emulator serves.</summary>
+    public X509Certificate2 Certificate { get; }
+
+    /// <summary>The folder holding the database and the certificate.</summary>
+    public string DataDirectory { get; }
+
+    /// <summary>Requests served so far (method, path with query, status), in order. Admin API calls are not included.</summary>
+    public IReadOnlyList<RequestLogEntry> RequestLog => requestLog.Snapshot();
+
+    internal string TenantId { get; private set; } = "";
+
+    internal string SubscriptionId { get; private set; } = "";
+
+    public void ClearRequestLog() => requestLog.Clear();
+
+    public static Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default) =>
+        StartAsync(options, configureLogging: null, cancellationToken);
+
+    internal static async Task<EmulatorHost> StartAsync(EmulatorOptions options, Action<ILoggingBuilder>? configureLogging, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Port is < 0 or > 65535)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.Port, "Port must be between 0 and 65535.");
+        }
+
+        if (options.OperationDuration < TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.OperationDuration, "OperationDuration cannot be negative.");
+        }
+
+        var owns = string.IsNullOrEmpty(options.DataDirectory);
+        var dataDirectory = Path.GetFullPath(owns
+            ? Path.Combine(Path.GetTempPath(), "kustoconnect-emulator-" + Guid.NewGuid().ToString("N"))
+            : options.DataDirectory!);
+        Directory.CreateDirectory(dataDirectory);
+
+        StateStore? store = null;
+        X509Certificate2? certificate = null;
+        WebApplication? app = null;
+        try
+        {
+            var worldFile = options.WorldFile is null ? null : Path.GetFullPath(options.WorldFile);
+            store = new StateStore(DataDirectoryPaths.Database(dataDirectory), worldFile);
+            certificate = CertificateStore.LoadOrCreate(dataDirectory);
+            var settings = new EmulatorSettings { OperationDuration = options.OperationDuration };
+            var faults = new FaultInjector();
+            var log = new RequestLog();
+            var tokens = new TokenService(certificate);
+            var arm = new ArmApi(store, tokens, settings, faults);
+            var entra = new EntraApi(store, tokens, settings);
+            var admin = new AdminApi(store, settings, faults, log);
+
+            var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+            {
+                ApplicationName = typeof(EmulatorHost).Assembly.GetName().Name,
+                ContentRootPath = AppContext.BaseDirectory,
+            });
+            builder.Logging.ClearProviders();
+            if (configureLogging is not null)
+            {
+                configureLogging(builder.Logging);
+            }
+
+            var serverCertificate = certificate;
+            builder.WebHost.ConfigureKestrel(kestrel =>
+            {
+                kestrel.AddServerHeader = false;
+                kestrel.Listen(IPAddress.Loopback, options.Port, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1AndHttp2;
+                    listen.UseHttps(serverCertificate);
+                });
+            });
+            app = builder.Build();
+            var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KustoConnect.Emulator");
+            var pipeline = new Pipeline(arm, entra, admin, faults, log, logger);
+            app.Run(pipeline.HandleAsync);
+            await app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            var port = new Uri(address).Port;
+            var host = new EmulatorHost(app, store, log, certificate, new Uri($"https://127.0.0.1:{port}/"), dataDirectory, owns, logger)
+            {
+                TenantId = store.World.Tenants.FirstOrDefault()?.Id ?? "",
+                SubscriptionId = store.World.Subscriptions.FirstOrDefault()?.Id ?? "",
+            };
+            return host;
+        }
+        catch
+        {
+            if (app is not null)
+            {
+                await app.DisposeAsync().ConfigureAwait(false);
+            }
+
+            store?.Dispose();
+            certificate?.Dispose();
+            if (owns)
+            {
+                TryDelete(dataDirectory);
+            }
+
+            throw;
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (Interlocked.Exchange(ref disposed, 1) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(5));
+            await app.StopAsync(timeout.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            logger.LogWarning("The emulator did not stop within 5 seconds; closing connections.");
+        }
+
+        await app.DisposeAsync().ConfigureAwait(false);
+        store.Dispose();
+        serverCertificate.Dispose();
+        Certificate.Dispose();
+        if (ownsDataDirectory)
+        {
+            TryDelete(DataDirectory);
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+        catch (IOException)
+        {
+            // Best effort: a file still held open by another process must not fail disposal.
+        }
+        catch (UnauthorizedAccessException)
+        {
+            // Same as above.
+        }
+    }
+
+    /// <summary>Every request goes through here: ARM headers, injected faults, dispatch, request log.</summary>
+    private sealed class Pipeline(ArmApi arm, EntraApi entra, AdminApi admin, FaultInjector faults, RequestLog log, ILogger logger)
+    {
+        public async Task HandleAsync(HttpContext ctx)
+        {
+            var path = ctx.Request.Path.Value ?? "/";
+            var segments = path.Split('/', StringSplitOptions.RemoveEmptyEntries);
+            var isAdmin = segments.Length > 0 && World.Same(segments[0], "_emulator");
+            if (isAdmin)
+            {
+                await admin.HandleAsync(ctx, segments).ConfigureAwait(false);
+                return;
+            }
+
+            AddArmHeaders(ctx);
+            try
+            {
+                var fault = faults.TakeRequestFault(ctx.Request.Method, path);
+                if (fault is not null && fault.Latency > TimeSpan.Zero)
+                {
+                    await Task.Delay(fault.Latency, ctx.RequestAborted).ConfigureAwait(false);
+                }
+
+                if (fault?.StatusCode is { } status)
+                {
+                    if (fault.RetryAfterSeconds is { } retryAfter)
+                    {
+                        ctx.Response.Headers.RetryAfter = retryAfter.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                    }
+
+                    await Http.Error(ctx, status, fault.ErrorCode ?? DefaultFaultCode(status),
+                        fault.ErrorMessage ?? $"The request was failed with status {status} by a fault injected in the emulator.").ConfigureAwait(false);
+                }
+                else if (EntraApi.Handles(segments))
+                {
+                    await entra.HandleAsync(ctx, segments).ConfigureAwait(false);
+                }
+                else
+                {
+                    await arm.HandleAsync(ctx, segments).ConfigureAwait(false);
+                }
+            }
+            catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
+            {
+                // The client went away.
+            }
+            catch (Exception ex) when (!ctx.Response.HasStarted)
+            {
+                logger.LogError(ex, "Unhandled error serving {Method} {Path}", ctx.Request.Method, path);
+                await Http.Error(ctx, 500, "InternalServerError", "The emulator failed to process the request: " + ex.GetType().Name).ConfigureAwait(false);
+            }
+            finally
+            {
+                log.Add(new RequestLogEntry(ctx.Request.Method, path + ctx.Request.QueryString.Value, ctx.Response.StatusCode));
+            }
+        }
+
+        private static string DefaultFaultCode(int status) => status switch
+        {
+            429 => "TooManyRequests",
+            500 => "InternalServerError",
+            502 => "BadGateway",
+            503 => "ServiceUnavailable",
+            504 => "GatewayTimeout",
+            _ => "InjectedFault",
+        };
+
+        private static void AddArmHeaders(HttpContext ctx)
+        {
+            var headers = ctx.Response.Headers;
+            var requestId = Guid.NewGuid().ToString();
+            var correlation = ctx.Request.Headers["x-ms-correlation-request-id"].ToString();
+            if (string.IsNullOrEmpty(correlation))
+            {
+                correlation = ctx.Request.Headers["x-ms-client-request-id"].ToString();
+            }
+
+            if (string.IsNullOrEmpty(correlation) || correlation.Length > 200)
+            {
+                correlation = Guid.NewGuid().ToString();
+            }
+
+            headers.CacheControl = "no-cache";
+            headers.Pragma = "no-cache";
+            headers["x-ms-request-id"] = requestId;
+            headers["x-ms-correlation-request-id"] = correlation;
+            headers["x-ms-routing-request-id"] = "LOCAL:" + DateTime.UtcNow.ToString("yyyyMMdd'T'HHmmss'Z'", System.Globalization.CultureInfo.InvariantCulture) + ":" + correlation;
+            if (HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method))
+            {
+                headers["x-ms-ratelimit-remaining-subscription-reads"] = "11999";
+            }
+            else
+            {
+                headers["x-ms-ratelimit-remaining-subscription-writes"] = "1199";
+            }
+
+            var clientRequestId = ctx.Request.Headers["x-ms-client-request-id"].ToString();
+            if (!string.IsNullOrEmpty(clientRequestId) && clientRequestId.Length <= 200)
+            {
+                headers["x-ms-client-request-id"] = clientRequestId;
+            }
+        }
+    }
+}
+
+internal static class DataDirectoryPaths
+{
+    public static string Database(string dataDirectory) => Path.Combine(dataDirectory, "emulator.db");
+}

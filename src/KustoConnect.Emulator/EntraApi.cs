@@ -1,0 +1,248 @@
+using System;
+using System.Globalization;
+using System.Linq;
+using System.Text.Json.Nodes;
+using System.Threading.Tasks;
+using Microsoft.AspNetCore.Http;
+
+namespace KustoConnect.Emulator;
+
+/// <summary>The Entra ID side: client-credentials token endpoint, OpenID discovery, JWKS, instance discovery.</summary>
+internal sealed class EntraApi
+{
+    private readonly StateStore store;
+    private readonly TokenService tokens;
+    private readonly EmulatorSettings settings;
+
+    public EntraApi(StateStore store, TokenService tokens, EmulatorSettings settings)
+    {
+        this.store = store;
+        this.tokens = tokens;
+        this.settings = settings;
+    }
+
+    /// <summary>Whether the path belongs to Entra ID: /{tenant}/oauth2/..., /{tenant}/v2.0/..., /{tenant}/discovery/..., /common/discovery/instance.</summary>
+    public static bool Handles(string[] segments) =>
+        segments.Length >= 2 && !World.Same(segments[0], "subscriptions") && !World.Same(segments[0], "_emulator")
+        && (World.Same(segments[1], "oauth2") || World.Same(segments[1], "v2.0") || World.Same(segments[1], "discovery"));
+
+    public async Task HandleAsync(HttpContext ctx, string[] s)
+    {
+        var tenant = s[0];
+        if (ArmApi.Matches(s, "*", "discovery", "instance") || ArmApi.Matches(s, "*", "discovery", "v2.0", "instance"))
+        {
+            await InstanceDiscovery(ctx).ConfigureAwait(false);
+            return;
+        }
+
+        if (ArmApi.Matches(s, "*", "v2.0", ".well-known", "openid-configuration"))
+        {
+            await OpenIdConfigurationAsync(ctx, tenant).ConfigureAwait(false);
+            return;
+        }
+
+        if (ArmApi.Matches(s, "*", "discovery", "v2.0", "keys") || ArmApi.Matches(s, "*", "discovery", "keys"))
+        {
+            await Http.Json(ctx, 200, tokens.Jwks()).ConfigureAwait(false);
+            return;
+        }
+
+        if (ArmApi.Matches(s, "*", "oauth2", "v2.0", "token") || ArmApi.Matches(s, "*", "oauth2", "token"))
+        {
+            if (!HttpMethods.IsPost(ctx.Request.Method))
+            {
+                await OAuthError(ctx, 405, "invalid_request", 900561, "AADSTS900561: The endpoint only accepts POST requests.").ConfigureAwait(false);
+                return;
+            }
+
+            await TokenAsync(ctx, tenant, v1: s.Length == 3).ConfigureAwait(false);
+            return;
+        }
+
+        await OAuthError(ctx, 404, "invalid_request", 90027, $"AADSTS90027: The endpoint '{ctx.Request.Path}' is not served by this emulator.").ConfigureAwait(false);
+    }
+
+    private async Task OpenIdConfigurationAsync(HttpContext ctx, string tenant)
+    {
+        string tenantId;
+        using (await store.EnterAsync(ctx.RequestAborted).ConfigureAwait(false))
+        {
+            var known = store.World.FindTenant(tenant);
+            if (known is null && !World.Same(tenant, "common") && !World.Same(tenant, "organizations"))
+            {
+                await TenantNotFound(ctx, tenant).ConfigureAwait(false);
+                return;
+            }
+
+            tenantId = known?.Id ?? "{tenantid}";
+        }
+
+        var b = Http.BaseUrl(ctx);
+        var doc = new JsonObject
+        {
+            ["token_endpoint"] = $"{b}/{tenant}/oauth2/v2.0/token",
+            ["token_endpoint_auth_methods_supported"] = new JsonArray("client_secret_post", "private_key_jwt", "client_secret_basic"),
+            ["jwks_uri"] = $"{b}/{tenant}/discovery/v2.0/keys",
+            ["response_modes_supported"] = new JsonArray("query", "fragment", "form_post"),
+            ["subject_types_supported"] = new JsonArray("pairwise"),
+            ["id_token_signing_alg_values_supported"] = new JsonArray("RS256"),
+            ["response_types_supported"] = new JsonArray("code", "id_token", "code id_token", "id_token token"),
+            ["scopes_supported"] = new JsonArray("openid", "profile", "email", "offline_access"),
+            ["issuer"] = $"{b}/{tenantId}/v2.0",
+            ["request_uri_parameter_supported"] = false,
+            ["userinfo_endpoint"] = $"{b}/oidc/userinfo",
+            ["authorization_endpoint"] = $"{b}/{tenant}/oauth2/v2.0/authorize",
+            ["device_authorization_endpoint"] = $"{b}/{tenant}/oauth2/v2.0/devicecode",
+            ["http_logout_supported"] = true,
+            ["frontchannel_logout_supported"] = true,
+            ["end_session_endpoint"] = $"{b}/{tenant}/oauth2/v2.0/logout",
+            ["claims_supported"] = new JsonArray("sub", "iss", "aud", "exp", "iat", "nbf", "tid", "oid", "appid"),
+            ["tenant_region_scope"] = "NA",
+            ["cloud_instance_name"] = ctx.Request.Host.ToString(),
+        };
+        await Http.Json(ctx, 200, doc).ConfigureAwait(false);
+    }
+
+    private static Task InstanceDiscovery(HttpContext ctx)
+    {
+        var host = ctx.Request.Host.ToString();
+        var b = Http.BaseUrl(ctx);
+        return Http.Json(ctx, 200, new JsonObject
+        {
+            ["tenant_discovery_endpoint"] = $"{b}/common/v2.0/.well-known/openid-configuration",
+            ["api-version"] = "1.1",
+            ["metadata"] = new JsonArray(new JsonObject
+            {
+                ["preferred_network"] = host,
+                ["preferred_cache"] = host,
+                ["aliases"] = new JsonArray(host),
+            }),
+        });
+    }
+
+    private async Task TokenAsync(HttpContext ctx, string tenant, bool v1)
+    {
+        if (!ctx.Request.HasFormContentType)
+        {
+            await OAuthError(ctx, 400, "invalid_request", 900144, "AADSTS900144: The request body must contain the following parameter: 'grant_type'.").ConfigureAwait(false);
+            return;
+        }
+
+        var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
+        var grantType = form["grant_type"].ToString();
+        var clientId = form["client_id"].ToString();
+        var secret = form["client_secret"].ToString();
+        var scope = form["scope"].ToString();
+        var resource = form["resource"].ToString();
+
+        using var _ = await store.EnterAsync(ctx.RequestAborted).ConfigureAwait(false);
+        var world = store.World;
+        var knownTenant = world.FindTenant(tenant);
+        if (knownTenant is null)
+        {
+            await TenantNotFound(ctx, tenant).ConfigureAwait(false);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(grantType))
+        {
+            await OAuthError(ctx, 400, "invalid_request", 900144, "AADSTS900144: The request body must contain the following parameter: 'grant_type'.").ConfigureAwait(false);
+            return;
+        }
+
+        if (grantType != "client_credentials")
+        {
+            await OAuthError(ctx, 400, "unsupported_grant_type", 70003, $"AADSTS70003: The app requested an unsupported grant type '{grantType}'. This emulator supports 'client_credentials'.").ConfigureAwait(false);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(clientId))
+        {
+            await OAuthError(ctx, 400, "invalid_request", 900144, "AADSTS900144: The request body must contain the following parameter: 'client_id'.").ConfigureAwait(false);
+            return;
+        }
+
+        string audience;
+        if (!v1 || string.IsNullOrEmpty(resource))
+        {
+            const string suffix = "/.default";
+            if (string.IsNullOrEmpty(scope))
+            {
+                await OAuthError(ctx, 400, "invalid_request", 900144, "AADSTS900144: The request body must contain the following parameter: 'scope'.").ConfigureAwait(false);
+                return;
+            }
+
+            if (!scope.EndsWith(suffix, StringComparison.OrdinalIgnoreCase) || scope.Contains(' ', StringComparison.Ordinal))
+            {
+                await OAuthError(ctx, 400, "invalid_scope", 1002012, $"AADSTS1002012: The provided value for scope {scope} is not valid. Client credential flows must have a scope value with /.default suffixed to the resource identifier (application ID URI).").ConfigureAwait(false);
+                return;
+            }
+
+            audience = scope[..^suffix.Length];
+        }
+        else
+        {
+            audience = resource;
+        }
+
+        if (!audience.EndsWith('/') && Uri.TryCreate(audience, UriKind.Absolute, out var audienceUri) && audienceUri.AbsolutePath == "/")
+        {
+            audience += "/";
+        }
+
+        var principal = world.FindPrincipal(clientId);
+        if (principal is null || !World.Same(principal.TenantId, knownTenant.Id))
+        {
+            await OAuthError(ctx, 400, "unauthorized_client", 700016,
+                $"AADSTS700016: Application with identifier '{clientId}' was not found in the directory '{knownTenant.DisplayName ?? knownTenant.Id}'. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You may have sent your authentication request to the wrong tenant.").ConfigureAwait(false);
+            return;
+        }
+
+        if (string.IsNullOrEmpty(secret))
+        {
+            await OAuthError(ctx, 401, "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.").ConfigureAwait(false);
+            return;
+        }
+
+        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+                System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(principal.ClientSecret)))
+        {
+            await OAuthError(ctx, 401, "invalid_client", 7000215,
+                $"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '{principal.ClientId}'.").ConfigureAwait(false);
+            return;
+        }
+
+        var lifetime = settings.TokenLifetime;
+        var token = tokens.Issue(principal, audience, lifetime, DateTime.UtcNow);
+        var seconds = (long)lifetime.TotalSeconds;
+        ctx.Response.Headers.CacheControl = "no-store, no-cache";
+        await Http.Json(ctx, 200, new JsonObject
+        {
+            ["token_type"] = "Bearer",
+            ["expires_in"] = seconds,
+            ["ext_expires_in"] = seconds,
+            ["access_token"] = token,
+        }).ConfigureAwait(false);
+    }
+
+    private static Task TenantNotFound(HttpContext ctx, string tenant) =>
+        OAuthError(ctx, 400, "invalid_request", 90002,
+            $"AADSTS90002: Tenant '{tenant}' not found. Check to make sure you have the correct tenant ID and are signing into the correct cloud.");
+
+    private static Task OAuthError(HttpContext ctx, int status, string error, int code, string description)
+    {
+        var traceId = Guid.NewGuid().ToString();
+        var correlationId = ctx.Response.Headers["x-ms-correlation-request-id"].ToString();
+        var timestamp = DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss'Z'", CultureInfo.InvariantCulture);
+        return Http.Json(ctx, status, new JsonObject
+        {
+            ["error"] = error,
+            ["error_description"] = $"{description}\r\nTrace ID: {traceId}\r\nCorrelation ID: {correlationId}\r\nTimestamp: {timestamp}",
+            ["error_codes"] = new JsonArray(code),
+            ["timestamp"] = timestamp,
+            ["trace_id"] = traceId,
+            ["correlation_id"] = correlationId,
+            ["error_uri"] = $"{Http.BaseUrl(ctx)}/error?code={code}",
+        });
+    }
+}
