@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
+using System.Text.Encodings.Web;
 using System.Text.Json;
 using Azure.Core;
 
@@ -109,7 +110,7 @@ namespace KustoConnect.Engine.Internal
             }
 
             using var stream = new MemoryStream();
-            using (var writer = new Utf8JsonWriter(stream))
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 writer.WriteStartObject();
                 converter.WriteProperties(writer, connection);
@@ -228,7 +229,7 @@ namespace KustoConnect.Engine.Internal
                 WriteIfSet(writer, "databaseRouting", iot.DatabaseRouting);
                 if (iot.RetrievalStartDate.HasValue)
                 {
-                    writer.WriteString("retrievalStartDate", iot.RetrievalStartDate.Value.ToUniversalTime().ToString("o", CultureInfo.InvariantCulture));
+                    writer.WriteString("retrievalStartDate", iot.RetrievalStartDate.Value.UtcDateTime);
                 }
             }
         }
