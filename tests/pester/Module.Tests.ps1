@@ -98,3 +98,100 @@ Describe 'The assembled KustoConnect module' {
         }
     }
 }
+
+Describe 'The emulator process helpers (build/EmulatorProcess.psm1)' {
+    BeforeAll {
+        foreach ($name in 'KUSTOCONNECT_BUILD_HELPERS', 'KUSTOCONNECT_EMULATOR_DLL') {
+            if ([string]::IsNullOrWhiteSpace([Environment]::GetEnvironmentVariable($name))) {
+                throw "$name is not set: run these tests through ./build.ps1 test."
+            }
+        }
+        Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
+        $script:EmulatorDll = $env:KUSTOCONNECT_EMULATOR_DLL
+    }
+
+    Context 'a started emulator' {
+        BeforeAll {
+            $script:Emulator = Start-EmulatorProcess -DllPath $EmulatorDll
+        }
+
+        AfterAll {
+            Stop-EmulatorProcess -Emulator $script:Emulator
+        }
+
+        It 'listens on a free loopback port over HTTPS and says where' {
+            $Emulator.Process.HasExited | Should -BeFalse
+            $uri = [uri]$Emulator.Url
+            $uri.Scheme | Should -Be 'https'
+            $uri.IsLoopback | Should -BeTrue
+            $uri.Port | Should -BeGreaterThan 0
+            $Emulator.AuthorityHost | Should -Be $Emulator.Url
+            $Emulator.TenantId | Should -Not -BeNullOrEmpty
+            $Emulator.SubscriptionId | Should -Not -BeNullOrEmpty
+            $Emulator.DataDirectory | Should -Exist
+        }
+
+        It 'presents the certificate whose file and thumbprint it reports' {
+            $Emulator.CertificatePath | Should -Exist
+            $certificate = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem(
+                (Get-Content -LiteralPath $Emulator.CertificatePath -Raw))
+            $certificate.Thumbprint | Should -Be $Emulator.Thumbprint
+
+            $uri = [uri]$Emulator.Url
+            $tcp = [System.Net.Sockets.TcpClient]::new($uri.Host, $uri.Port)
+            try {
+                # Accept any certificate during the handshake, then compare what was presented with the reported one.
+                $ssl = [System.Net.Security.SslStream]::new($tcp.GetStream(), $false, { $true })
+                try {
+                    $ssl.AuthenticateAsClient('localhost')
+                    $ssl.RemoteCertificate.GetCertHashString() | Should -Be $Emulator.Thumbprint
+                }
+                finally {
+                    $ssl.Dispose()
+                }
+            }
+            finally {
+                $tcp.Dispose()
+            }
+        }
+    }
+
+    It 'stops the whole process and removes the temporary data folder it created' {
+        $emulator = Start-EmulatorProcess -DllPath $EmulatorDll
+        $dataDirectory = $emulator.DataDirectory
+        $process = $emulator.Process
+        $processId = $process.Id
+
+        Stop-EmulatorProcess -Emulator $emulator
+
+        Get-Process -Id $processId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $dataDirectory | Should -Not -Exist
+        { Stop-EmulatorProcess -Emulator $emulator } | Should -Not -Throw -Because 'stopping twice is harmless'
+    }
+
+    It 'keeps a data folder that the caller chose' {
+        $chosen = Join-Path $TestDrive 'emulator-state'
+        $emulator = Start-EmulatorProcess -DllPath $EmulatorDll -DataDirectory $chosen
+        try {
+            [System.IO.Path]::GetFullPath($emulator.DataDirectory).TrimEnd('/', '\') | Should -Be ([System.IO.Path]::GetFullPath($chosen))
+        }
+        finally {
+            Stop-EmulatorProcess -Emulator $emulator
+        }
+        $chosen | Should -Exist
+        @(Get-ChildItem -LiteralPath $chosen -File).Count | Should -BeGreaterThan 0
+    }
+
+    It 'refuses an assembly that does not exist, naming it' {
+        $missing = Join-Path $TestDrive 'missing/KustoConnect.Emulator.dll'
+        { Start-EmulatorProcess -DllPath $missing } | Should -Throw "*$missing*"
+    }
+
+    It 'reports the exit code and stderr of an emulator that stops before it is ready' {
+        # A file that is not a .NET assembly: `dotnet` exits at once with an error on stderr.
+        $notAnApp = Join-Path $TestDrive 'NotAnEmulator.dll'
+        Set-Content -LiteralPath $notAnApp -Value 'not a .NET assembly'
+        { Start-EmulatorProcess -DllPath $notAnApp -TimeoutSeconds 30 } |
+            Should -Throw -ExpectedMessage '*exited with code*before it was ready*emulator stderr*'
+    }
+}
