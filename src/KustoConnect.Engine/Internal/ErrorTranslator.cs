@@ -81,8 +81,15 @@ namespace KustoConnect.Engine.Internal
 
         internal static KustoAuthenticationException Authentication(Exception exception, string? who, string? secret)
         {
-            var text = Scrub(exception.Message, secret);
-            var match = AadCodePattern.Match(text);
+            // Azure.Identity wraps MSAL: the AADSTS code and text are in an inner exception's message.
+            var text = string.Empty;
+            var match = Match.Empty;
+            for (var current = exception; current != null && !match.Success; current = current.InnerException)
+            {
+                text = Scrub(current.Message, secret);
+                match = AadCodePattern.Match(text);
+            }
+
             string detail;
             if (match.Success)
             {
