@@ -1,0 +1,75 @@
+# Helpers shared by the Pester suites: the emulator's admin API (request log), over HTTPS that trusts exactly the
+# emulator's certificate (a custom trust store, no validation callback, nothing turned off).
+
+$script:DemoPrincipal = @{
+    ClientId     = '5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978'
+    ClientSecret = 'kc-emulator-demo-secret-7Qw9Zr2Lx5'
+}
+
+function New-PinnedHttpClient {
+    param([Parameter(Mandatory)] [string] $CertificatePath)
+    $certificate = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($CertificatePath)
+    $policy = [System.Security.Cryptography.X509Certificates.X509ChainPolicy]::new()
+    $policy.TrustMode = [System.Security.Cryptography.X509Certificates.X509ChainTrustMode]::CustomRootTrust
+    $policy.RevocationMode = [System.Security.Cryptography.X509Certificates.X509RevocationMode]::NoCheck
+    [void] $policy.CustomTrustStore.Add($certificate)
+    $ssl = [System.Net.Security.SslClientAuthenticationOptions]::new()
+    $ssl.CertificateChainPolicy = $policy
+    $handler = [System.Net.Http.SocketsHttpHandler]::new()
+    $handler.SslOptions = $ssl
+    [System.Net.Http.HttpClient]::new($handler)
+}
+
+function Connect-TestEmulator {
+    <# Signs the session in as the emulator's demo service principal. #>
+    param([Parameter(Mandatory)] $Emulator, [string] $ClientSecret = $script:DemoPrincipal.ClientSecret)
+    $credential = [pscredential]::new($script:DemoPrincipal.ClientId, (ConvertTo-SecureString $ClientSecret -AsPlainText -Force))
+    Connect-KustoAccount -ServicePrincipal -TenantId $Emulator.TenantId -Credential $credential `
+        -SubscriptionId $Emulator.SubscriptionId -ArmEndpoint $Emulator.Url -AuthorityHost $Emulator.AuthorityHost `
+        -TrustedCertificatePath $Emulator.CertificatePath
+}
+
+function Get-EmulatorRequest {
+    <# The emulator's request log (method, path, status), optionally only data-connection requests of one method. #>
+    param([Parameter(Mandatory)] $Emulator, [string] $Method, [switch] $DataConnectionsOnly)
+    $client = New-PinnedHttpClient -CertificatePath $Emulator.CertificatePath
+    try {
+        $json = $client.GetStringAsync([uri]::new([uri] $Emulator.Url, '_emulator/requests')).GetAwaiter().GetResult()
+    }
+    finally { $client.Dispose() }
+    $entries = @($json | ConvertFrom-Json)
+    if ($entries.Count -eq 1 -and $entries[0].PSObject.Properties['value']) { $entries = @($entries[0].value) }
+    $entries | Where-Object {
+        (-not $DataConnectionsOnly -or $_.path -match '/dataConnections') -and (-not $Method -or $_.method -eq $Method)
+    }
+}
+
+function Clear-EmulatorRequest {
+    param([Parameter(Mandatory)] $Emulator)
+    $client = New-PinnedHttpClient -CertificatePath $Emulator.CertificatePath
+    try {
+        $response = $client.DeleteAsync([uri]::new([uri] $Emulator.Url, '_emulator/requests')).GetAwaiter().GetResult()
+        [void] $response.EnsureSuccessStatusCode()
+    }
+    finally { $client.Dispose() }
+}
+
+function Get-WalkthroughParameter {
+    <# The walkthrough's New-KustoIotHubConnection parameters. #>
+    param([Parameter(Mandatory)] $Emulator, [string] $Name = 'myeventhubconnect')
+    @{
+        ResourceGroupName      = 'testrg'
+        ClusterName            = 'mykustocluster'
+        DatabaseName           = 'mykustodatabase'
+        Name                   = $Name
+        IotHubResourceId       = "/subscriptions/$($Emulator.SubscriptionId)/resourceGroups/testrg/providers/Microsoft.Devices/IotHubs/mykustoiothub"
+        SharedAccessPolicyName = 'iothubforread'
+        ConsumerGroup          = '$Default'
+        Location               = 'Central US'
+        TableName              = 'StormEvents'
+        MappingRuleName        = 'StormEvents_CSV_Mapping'
+        DataFormat             = 'csv'
+    }
+}
+
+Export-ModuleMember -Function New-PinnedHttpClient, Connect-TestEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Get-WalkthroughParameter
