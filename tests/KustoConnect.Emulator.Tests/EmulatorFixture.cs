@@ -30,6 +30,9 @@ public class EmulatorFixture : IAsyncLifetime
 
     protected virtual EmulatorOptions Options => new() { OperationDuration = TimeSpan.FromSeconds(0.2) };
 
+    /// <summary>The principal whose token requests carry when a test names none.</summary>
+    protected virtual (string Tenant, string ClientId, string Secret) DefaultPrincipal => (DefaultWorld.TenantId, DefaultWorld.ClientId, DefaultWorld.ClientSecret);
+
     public virtual async Task InitializeAsync()
     {
         Host = await EmulatorHost.StartAsync(Options);
@@ -62,14 +65,14 @@ public class EmulatorFixture : IAsyncLifetime
             ["scope"] = scope,
         }));
 
-    public async Task<string> TokenAsync(string clientId = DefaultWorld.ClientId, string secret = DefaultWorld.ClientSecret)
+    public async Task<string> TokenAsync(string clientId = DefaultWorld.ClientId, string secret = DefaultWorld.ClientSecret, string tenant = DefaultWorld.TenantId)
     {
         if (tokens.TryGetValue(clientId, out var cached))
         {
             return cached;
         }
 
-        using var response = await RequestTokenAsync(clientId, secret);
+        using var response = await RequestTokenAsync(clientId, secret, tenant: tenant);
         response.EnsureSuccessStatusCode();
         var token = (await ReadJsonAsync(response))["access_token"]!.GetValue<string>();
         tokens[clientId] = token;
@@ -81,7 +84,7 @@ public class EmulatorFixture : IAsyncLifetime
         using var request = new HttpRequestMessage(method, pathAndQuery.TrimStart('/'));
         if (!anonymous)
         {
-            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? await TokenAsync());
+            request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token ?? await TokenAsync(DefaultPrincipal.ClientId, DefaultPrincipal.Secret, DefaultPrincipal.Tenant));
         }
 
         if (body is not null)
