@@ -147,13 +147,6 @@ internal sealed class StateStore : IDisposable
         cmd.ExecuteNonQuery();
     }
 
-    public void DeleteDataConnection(string key)
-    {
-        using var cmd = Command("DELETE FROM data_connections WHERE key = $k");
-        cmd.Parameters.AddWithValue("$k", key);
-        cmd.ExecuteNonQuery();
-    }
-
     public void AddOperation(OperationRow op)
     {
         using var cmd = Command("""
@@ -189,15 +182,6 @@ internal sealed class StateStore : IDisposable
             new DateTime(reader.GetInt64(5), DateTimeKind.Utc), new DateTime(reader.GetInt64(6), DateTimeKind.Utc),
             reader.GetString(7), NullableString(reader, 8), NullableString(reader, 9), NullableString(reader, 10),
             reader.GetInt64(11) != 0);
-    }
-
-    /// <summary>Whether an operation on the resource has not finished yet (a second write waits its turn in ARM; here it conflicts).</summary>
-    public bool HasPendingOperation(string resourceKey, DateTime now)
-    {
-        using var cmd = Command("SELECT COUNT(*) FROM operations WHERE resource_key = $r AND applied = 0 AND end_ticks > $now");
-        cmd.Parameters.AddWithValue("$r", resourceKey);
-        cmd.Parameters.AddWithValue("$now", now.Ticks);
-        return Convert.ToInt64(cmd.ExecuteScalar(), CultureInfo.InvariantCulture) > 0;
     }
 
     /// <summary>Applies the effects of every operation whose time is up: provisioning state, deletion.</summary>
