@@ -19,6 +19,20 @@ param(
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version Latest
 $ProgressPreference = 'Continue'
+if ([Console]::IsOutputRedirected) {
+    # A log, not a terminal: no colour codes, and tables as wide as they need to be.
+    $PSStyle.OutputRendering = 'PlainText'
+}
+
+function Show-Object {
+    param([Parameter(ValueFromPipeline)] $InputObject, [switch] $List)
+    begin { $items = [System.Collections.Generic.List[object]]::new() }
+    process { $items.Add($InputObject) }
+    end {
+        $formatted = if ($List) { $items | Format-List } else { $items | Format-Table -AutoSize }
+        $formatted | Out-String -Width 160 | Write-Host
+    }
+}
 
 function Show-Step([string] $Text) {
     Write-Host ''
@@ -31,7 +45,7 @@ Show-Step 'Connect-KustoAccount -ServicePrincipal (tenant id, client id + secret
 $secret = ConvertTo-SecureString $ClientSecret -AsPlainText -Force
 $credential = [pscredential]::new($ClientId, $secret)
 Connect-KustoAccount -ServicePrincipal -TenantId $TenantId -Credential $credential -SubscriptionId $SubscriptionId `
-    -ArmEndpoint $ArmEndpoint -AuthorityHost $AuthorityHost -TrustedCertificatePath $CertificatePath | Out-Host
+    -ArmEndpoint $ArmEndpoint -AuthorityHost $AuthorityHost -TrustedCertificatePath $CertificatePath | Show-Object -List
 
 $iotHubResourceId = "/subscriptions/$SubscriptionId/resourceGroups/testrg/providers/Microsoft.Devices/IotHubs/mykustoiothub"
 $connection = @{
@@ -50,17 +64,17 @@ $connection = @{
 
 Show-Step "New-KustoIotHubConnection -Name myeventhubconnect (waits for the long-running operation)"
 $created = New-KustoIotHubConnection @connection
-$created | Format-Table | Out-Host
+$created | Show-Object
 if ($created.ProvisioningState -ne 'Succeeded') { throw "Expected provisioning state Succeeded, got '$($created.ProvisioningState)'." }
 
 Show-Step 'Get-KustoDataConnection (all data connections of mykustodatabase)'
 $listed = @(Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase)
-$listed | Format-Table | Out-Host
+$listed | Show-Object
 if (-not ($listed | Where-Object Name -EQ 'myeventhubconnect')) { throw 'The new data connection is not listed.' }
 
 Show-Step 'Get-KustoDataConnection myeventhubconnect | Format-List (full detail)'
 Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myeventhubconnect |
-    Format-List | Out-Host
+    Show-Object -List
 
 Show-Step 'Remove-KustoDataConnection -Force (waits for the delete)'
 Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myeventhubconnect |
