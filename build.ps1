@@ -211,13 +211,7 @@ function Invoke-ContractSuite {
         return $null
     }
     Write-Step 'Contract: tests/contract (npm)'
-    try {
-        $npm = Assert-Command 'npm' 'for the contract suite in tests/contract (install Node.js and npm)'
-        $null = Assert-Command 'node' 'for the contract suite in tests/contract (install Node.js)'
-    }
-    catch {
-        return New-SuiteResult -Name $name -Problem $_.Exception.Message
-    }
+    $npm = Assert-Command 'npm' 'for the contract suite in tests/contract (install Node.js and npm)'
     $junit = Join-Path $TestResultsDir 'contract.junit.xml'
     if (Test-Path -LiteralPath $junit) { Remove-Item -LiteralPath $junit -Force }
 
@@ -242,6 +236,11 @@ function Invoke-ContractSuite {
 }
 
 function Invoke-TestTask {
+    # Fail fast, before the build, when a suite's tools are missing.
+    if (Test-Path -LiteralPath (Join-Path $RepoRoot 'tests/contract/package.json') -PathType Leaf) {
+        $null = Assert-Command 'node' 'for the contract suite in tests/contract (install Node.js)'
+        $null = Assert-Command 'npm' 'for the contract suite in tests/contract (install Node.js and npm)'
+    }
     Invoke-BuildTask
     $null = New-Item -ItemType Directory -Path $TestResultsDir -Force
 

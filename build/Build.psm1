@@ -183,6 +183,9 @@ function Write-SuiteLine {
     if ($Suite.Problem) {
         Write-Host "    $($Suite.Name): did not run properly: $($Suite.Problem)" -ForegroundColor Red
     }
+    elseif ($Suite.Passed + $Suite.Failed + $Suite.Skipped -eq 0) {
+        Write-Host "    $($Suite.Name): no tests" -ForegroundColor Yellow
+    }
     else {
         $color = $Suite.Failed -gt 0 ? 'Red' : 'Green'
         Write-Host "    $($Suite.Name): $($Suite.Passed) passed, $($Suite.Failed) failed, $($Suite.Skipped) skipped" -ForegroundColor $color
@@ -196,8 +199,9 @@ function Write-SuiteTable {
     Write-Host ('    {0}  {1,7} {2,7} {3,8}' -f 'Suite'.PadRight($width), 'Passed', 'Failed', 'Skipped')
     foreach ($suite in $Suites) {
         $line = '    {0}  {1,7} {2,7} {3,8}' -f $suite.Name.PadRight($width), $suite.Passed, $suite.Failed, $suite.Skipped
-        if ($suite.Problem) { $line += "  <- $($suite.Problem)" }
         $color = ($suite.Problem -or $suite.Failed -gt 0) ? 'Red' : 'Green'
+        if ($suite.Problem) { $line += "  <- $($suite.Problem)" }
+        elseif ($suite.Passed + $suite.Failed + $suite.Skipped -eq 0) { $line += '  <- no tests'; $color = 'Yellow' }
         Write-Host $line -ForegroundColor $color
     }
 }
