@@ -1,0 +1,128 @@
+# Examples for Get-Help, two or more per cmdlet. build/New-CmdletHelp.ps1 merges them with the parameters and
+# descriptions it reads from the compiled cmdlets; the build fails when a cmdlet has fewer than two.
+@{
+    'Connect-KustoAccount' = @(
+        @{
+            Title   = 'Sign in as a service principal'
+            Code    = @'
+$credential = Get-Credential -UserName '<application (client) id>'
+Connect-KustoAccount -ServicePrincipal -TenantId '<tenant id>' -Credential $credential -SubscriptionId '<subscription id>'
+'@
+            Remarks = 'The client id is the user name and the client secret the password. A token is requested at once, so a wrong secret or tenant fails here with an AuthenticationError.'
+        }
+        @{
+            Title   = 'Sign in to the local emulator'
+            Code    = @'
+Connect-KustoAccount -ServicePrincipal -TenantId $tenant -Credential $credential -SubscriptionId $subscription `
+    -ArmEndpoint https://127.0.0.1:5443/ -AuthorityHost https://127.0.0.1:5443/ -TrustedCertificatePath ./emulator-data/emulator.crt
+'@
+            Remarks = 'Points the session at the KustoConnect emulator and trusts exactly its certificate; nothing else is trusted for that session.'
+        }
+        @{
+            Title   = 'Use an access token you already have'
+            Code    = 'Connect-KustoAccount -AccessToken (Read-Host -AsSecureString) -SubscriptionId ''<subscription id>'''
+            Remarks = 'The token must be issued for Azure Resource Manager. It is not refreshed: sign in again when it expires.'
+        }
+    )
+    'Disconnect-KustoAccount' = @(
+        @{ Title = 'Sign out'; Code = 'Disconnect-KustoAccount'; Remarks = 'Forgets the credential and its cached tokens for this session.' }
+        @{ Title = 'Sign out at the end of a runbook'; Code = @'
+try { Get-KustoDataConnection -ResourceGroupName rg -ClusterName c -DatabaseName d }
+finally { Disconnect-KustoAccount }
+'@; Remarks = 'Nothing of the sign-in is left in the session afterwards.' }
+    )
+    'Get-KustoContext' = @(
+        @{ Title = 'Show who the session is signed in as'; Code = 'Get-KustoContext'; Remarks = 'Shows account, tenant, subscription, environment and credential kind. Never a secret or a token.' }
+        @{ Title = 'Fail a runbook early when it is not signed in'; Code = 'if (-not (Get-KustoContext)) { throw ''Run Connect-KustoAccount first.'' }'; Remarks = 'Get-KustoContext writes nothing when the session is not signed in.' }
+    )
+    'Set-KustoContext' = @(
+        @{ Title = 'Switch the default subscription'; Code = 'Set-KustoContext -SubscriptionId ''<subscription id>'''; Remarks = 'Data cmdlets act in this subscription unless given -SubscriptionId.' }
+        @{ Title = 'Act in another subscription for one call only'; Code = 'Get-KustoDataConnection -ResourceGroupName rg -ClusterName c -DatabaseName d -SubscriptionId ''<other subscription>'''; Remarks = 'No need to change the context for a single call.' }
+    )
+    'New-KustoIotHubConnection' = @(
+        @{
+            Title   = 'Create the walkthrough''s IoT Hub data connection'
+            Code    = @'
+New-KustoIotHubConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase `
+    -Name myeventhubconnect -Location 'Central US' `
+    -IotHubResourceId '/subscriptions/<S>/resourceGroups/<R>/providers/Microsoft.Devices/IotHubs/<H>' `
+    -SharedAccessPolicyName iothubforread -ConsumerGroup '$Default' `
+    -TableName StormEvents -MappingRuleName StormEvents_CSV_Mapping -DataFormat csv
+'@
+            Remarks = 'Waits for the long-running operation, showing its state with Write-Progress, and writes the data connection when it has succeeded.'
+        }
+        @{
+            Title   = 'See what would be created'
+            Code    = 'New-KustoIotHubConnection @parameters -WhatIf'
+            Remarks = 'Checks the input and sends nothing.'
+        }
+    )
+    'New-KustoEventHubConnection' = @(
+        @{
+            Title   = 'Ingest an event hub into a table'
+            Code    = @'
+New-KustoEventHubConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase `
+    -Name myeventhubconnect -EventHubResourceId '/subscriptions/<S>/resourceGroups/<R>/providers/Microsoft.EventHub/namespaces/<N>/eventhubs/<E>' `
+    -ConsumerGroup '$Default' -TableName StormEvents -MappingRuleName StormEvents_CSV_Mapping -DataFormat csv
+'@
+            Remarks = 'The location defaults to the cluster''s.'
+        }
+        @{
+            Title   = 'Read compressed events with the cluster''s managed identity'
+            Code    = 'New-KustoEventHubConnection @parameters -Compression GZip -ManagedIdentityResourceId $clusterId'
+            Remarks = 'The managed identity needs the Azure Event Hubs Data Receiver role on the event hub.'
+        }
+    )
+    'New-KustoEventGridConnection' = @(
+        @{
+            Title   = 'Ingest new blobs of a storage account'
+            Code    = @'
+New-KustoEventGridConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase `
+    -Name myblobs -StorageAccountResourceId $storageId -EventHubResourceId $eventHubId -ConsumerGroup '$Default' `
+    -TableName StormEvents -MappingRuleName StormEvents_CSV_Mapping -DataFormat csv
+'@
+            Remarks = 'Event Grid notifies the event hub of new blobs; the data connection ingests them.'
+        }
+        @{
+            Title   = 'Skip the header line of CSV blobs'
+            Code    = 'New-KustoEventGridConnection @parameters -IgnoreFirstRecord'
+            Remarks = 'The first record of each blob is not ingested.'
+        }
+    )
+    'New-KustoCosmosDbConnection' = @(
+        @{
+            Title   = 'Ingest a Cosmos DB container''s change feed'
+            Code    = @'
+New-KustoCosmosDbConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase `
+    -Name mycosmos -CosmosDbAccountResourceId $accountId -CosmosDbDatabase mydb -CosmosDbContainer mycontainer `
+    -TableName StormEvents -ManagedIdentityResourceId $identityId
+'@
+            Remarks = 'The managed identity needs read access to the Cosmos DB account.'
+        }
+        @{
+            Title   = 'Start from a date'
+            Code    = 'New-KustoCosmosDbConnection @parameters -RetrievalStartDate (Get-Date).AddDays(-1)'
+            Remarks = 'Documents changed since that date are ingested.'
+        }
+    )
+    'Get-KustoDataConnection' = @(
+        @{ Title = 'List the data connections of a database'; Code = 'Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase'; Remarks = 'A table with Name, Kind, Database, Table, DataFormat, ConsumerGroup and ProvisioningState.' }
+        @{ Title = 'One by name, every detail'; Code = 'Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myeventhubconnect | Format-List'; Remarks = 'Wildcards are allowed in -Name.' }
+    )
+    'Update-KustoDataConnection' = @(
+        @{ Title = 'Change the data format only'; Code = 'Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myeventhubconnect | Update-KustoDataConnection -DataFormat json'; Remarks = 'Only what you pass changes; kind and location are kept.' }
+        @{ Title = 'Point a connection at another table'; Code = 'Update-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myeventhubconnect -TableName Telemetry -MappingRuleName Telemetry_JSON_Mapping'; Remarks = 'Waits for the long-running operation.' }
+    )
+    'Remove-KustoDataConnection' = @(
+        @{ Title = 'Delete one data connection'; Code = 'Remove-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myeventhubconnect'; Remarks = 'Asks for confirmation first (ConfirmImpact High); -Force or -Confirm:$false skips the question.' }
+        @{ Title = 'Delete every data connection whose name starts with test'; Code = 'Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name ''test*'' | Remove-KustoDataConnection -Force'; Remarks = 'Each deletion waits for its long-running operation.' }
+    )
+    'Get-KustoCluster' = @(
+        @{ Title = 'List the clusters of a resource group'; Code = 'Get-KustoCluster -ResourceGroupName testrg'; Remarks = 'Name, location and state.' }
+        @{ Title = 'One cluster'; Code = 'Get-KustoCluster -ResourceGroupName testrg -Name mykustocluster | Format-List'; Remarks = 'Wildcards are allowed in -Name.' }
+    )
+    'Get-KustoDatabase' = @(
+        @{ Title = 'List the databases of a cluster'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster'; Remarks = 'Each database pipes into New-Kusto*Connection.' }
+        @{ Title = 'One database'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster -Name mykustodatabase'; Remarks = 'Wildcards are allowed in -Name.' }
+    )
+}
