@@ -28,11 +28,20 @@ namespace KustoConnect.Engine
         /// <summary>Every data connection of the database (follows nextLink).</summary>
         Task<IReadOnlyList<DataConnection>> ListAsync(DatabaseRef database, CancellationToken cancellationToken);
 
+        /// <summary>
+        /// A partial update: GETs the data connection, lets <paramref name="change"/> set only what the caller wants changed
+        /// on the current model (kind and location stay as they are), checks the result with the same client-side rules as a
+        /// create, PUTs the merged body and waits for the long-running operation. <paramref name="change"/> may throw
+        /// <see cref="KustoValidationException"/> (e.g. a property that the connection's kind does not have): nothing is
+        /// written then.
+        /// </summary>
+        Task<DataConnection> UpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken);
+
         /// <summary>DELETE, then waits for the long-running operation.</summary>
         Task DeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken);
     }
 
-    internal sealed class DataConnectionOperations : IDataConnectionOperations
+    internal sealed partial class DataConnectionOperations : IDataConnectionOperations, IClusterOperations
     {
         private const int MaxPages = 1000;
         private static readonly string[] TerminalFailures = { "Failed", "Canceled", "Cancelled" };
@@ -145,6 +154,31 @@ namespace KustoConnect.Engine
             {
                 throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
             }
+        }
+
+        public async Task<DataConnection> UpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            if (target == null)
+            {
+                throw new ArgumentNullException(nameof(target));
+            }
+
+            if (change == null)
+            {
+                throw new ArgumentNullException(nameof(change));
+            }
+
+            var current = await GetAsync(target, cancellationToken).ConfigureAwait(false);
+            var kind = current.Kind;
+            var location = current.Location;
+            change(current);
+            if (!string.Equals(kind, current.Kind, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new KustoValidationException("DataConnectionKindCannotChange", "The kind of a data connection cannot change.", "Kind");
+            }
+
+            current.Location = string.IsNullOrWhiteSpace(current.Location) ? location : current.Location;
+            return await CreateOrUpdateAsync(target, current, observer, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task DeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken)
@@ -268,6 +302,19 @@ namespace KustoConnect.Engine
                 }
             }
 
+            switch (connection)
+            {
+                case EventHubDataConnection hub:
+                    CheckEventHub(hub);
+                    break;
+                case EventGridDataConnection grid:
+                    CheckEventGrid(grid);
+                    break;
+                case CosmosDbDataConnection cosmos:
+                    CheckCosmosDb(cosmos);
+                    break;
+            }
+
             if (connection is IotHubDataConnection iot)
             {
                 KustoRules.ParseIotHubResourceId(iot.IotHubResourceId!);
@@ -285,6 +332,62 @@ namespace KustoConnect.Engine
                 {
                     iot.DataFormat = KustoRules.NormalizeDataFormat(iot.DataFormat!, DataConnectionKind.IotHub);
                 }
+            }
+        }
+
+        private static void CheckEventHub(EventHubDataConnection hub)
+        {
+            hub.EventHubResourceId = KustoRules.ParseEventHubResourceId(hub.EventHubResourceId!);
+            RequireConsumerGroup(hub.ConsumerGroup, "An Event Hub");
+            hub.DataFormat = string.IsNullOrEmpty(hub.DataFormat) ? hub.DataFormat : KustoRules.NormalizeDataFormat(hub.DataFormat!, DataConnectionKind.EventHub);
+            hub.Compression = string.IsNullOrEmpty(hub.Compression) ? hub.Compression : KustoRules.NormalizeCompression(hub.Compression!);
+            hub.DatabaseRouting = string.IsNullOrEmpty(hub.DatabaseRouting) ? hub.DatabaseRouting : KustoRules.NormalizeDatabaseRouting(hub.DatabaseRouting!);
+            hub.ManagedIdentityResourceId = string.IsNullOrEmpty(hub.ManagedIdentityResourceId)
+                ? hub.ManagedIdentityResourceId
+                : KustoRules.ParseManagedIdentityResourceId(hub.ManagedIdentityResourceId!);
+        }
+
+        private static void CheckEventGrid(EventGridDataConnection grid)
+        {
+            grid.StorageAccountResourceId = KustoRules.ParseStorageAccountResourceId(grid.StorageAccountResourceId!);
+            grid.EventHubResourceId = KustoRules.ParseEventHubResourceId(grid.EventHubResourceId!);
+            RequireConsumerGroup(grid.ConsumerGroup, "An Event Grid");
+            grid.EventGridResourceId = string.IsNullOrEmpty(grid.EventGridResourceId) ? grid.EventGridResourceId : KustoRules.ParseEventGridResourceId(grid.EventGridResourceId!);
+            grid.DataFormat = string.IsNullOrEmpty(grid.DataFormat) ? grid.DataFormat : KustoRules.NormalizeDataFormat(grid.DataFormat!, DataConnectionKind.EventGrid);
+            grid.BlobStorageEventType = string.IsNullOrEmpty(grid.BlobStorageEventType)
+                ? grid.BlobStorageEventType
+                : KustoRules.NormalizeBlobStorageEventType(grid.BlobStorageEventType!);
+            grid.DatabaseRouting = string.IsNullOrEmpty(grid.DatabaseRouting) ? grid.DatabaseRouting : KustoRules.NormalizeDatabaseRouting(grid.DatabaseRouting!);
+            grid.ManagedIdentityResourceId = string.IsNullOrEmpty(grid.ManagedIdentityResourceId)
+                ? grid.ManagedIdentityResourceId
+                : KustoRules.ParseManagedIdentityResourceId(grid.ManagedIdentityResourceId!);
+        }
+
+        private static void CheckCosmosDb(CosmosDbDataConnection cosmos)
+        {
+            cosmos.CosmosDbAccountResourceId = KustoRules.ParseCosmosDbAccountResourceId(cosmos.CosmosDbAccountResourceId!);
+            cosmos.ManagedIdentityResourceId = KustoRules.ParseManagedIdentityResourceId(cosmos.ManagedIdentityResourceId!);
+            if (string.IsNullOrWhiteSpace(cosmos.CosmosDbDatabase))
+            {
+                throw new KustoValidationException("MissingCosmosDbDatabase", "A Cosmos DB data connection needs the name of the Cosmos DB database.", "CosmosDbDatabase");
+            }
+
+            if (string.IsNullOrWhiteSpace(cosmos.CosmosDbContainer))
+            {
+                throw new KustoValidationException("MissingCosmosDbContainer", "A Cosmos DB data connection needs the name of the Cosmos DB container.", "CosmosDbContainer");
+            }
+
+            if (string.IsNullOrWhiteSpace(cosmos.TableName))
+            {
+                throw new KustoValidationException("MissingTableName", "A Cosmos DB data connection needs the table to ingest into.", "TableName");
+            }
+        }
+
+        private static void RequireConsumerGroup(string? consumerGroup, string what)
+        {
+            if (string.IsNullOrWhiteSpace(consumerGroup))
+            {
+                throw new KustoValidationException("MissingConsumerGroup", what + " data connection needs an event hub consumer group (e.g. $Default).", "ConsumerGroup");
             }
         }
 

@@ -169,6 +169,74 @@ namespace KustoConnect.Engine
                 "IotHubResourceId");
         }
 
+        /// <summary>Parses an event hub resource id (Microsoft.EventHub/namespaces/{ns}/eventhubs/{hub}); returns it in canonical casing.</summary>
+        public static string ParseEventHubResourceId(string id, string parameterName = "EventHubResourceId") =>
+            ParseTyped(id, "Microsoft.EventHub", new[] { "namespaces", "eventhubs" }, "InvalidEventHubResourceId", "an event hub", parameterName);
+
+        /// <summary>Parses a storage account resource id (Microsoft.Storage/storageAccounts/{name}); returns it in canonical casing.</summary>
+        public static string ParseStorageAccountResourceId(string id) =>
+            ParseTyped(id, "Microsoft.Storage", new[] { "storageAccounts" }, "InvalidStorageAccountResourceId", "a storage account", "StorageAccountResourceId");
+
+        /// <summary>Parses a Cosmos DB account resource id (Microsoft.DocumentDB/databaseAccounts/{name}); returns it in canonical casing.</summary>
+        public static string ParseCosmosDbAccountResourceId(string id) =>
+            ParseTyped(id, "Microsoft.DocumentDB", new[] { "databaseAccounts" }, "InvalidCosmosDbAccountResourceId", "a Cosmos DB account", "CosmosDbAccountResourceId");
+
+        /// <summary>
+        /// Checks an Event Grid subscription resource id (an extension resource: {scope}/providers/Microsoft.EventGrid/eventSubscriptions/{name}).
+        /// Returns it trimmed.
+        /// </summary>
+        public static string ParseEventGridResourceId(string id)
+        {
+            if (TryParse(id, out var parsed)
+                && string.Equals(parsed.ResourceType.Namespace, "Microsoft.EventGrid", StringComparison.OrdinalIgnoreCase)
+                && string.Equals(parsed.ResourceType.Type, "eventSubscriptions", StringComparison.OrdinalIgnoreCase))
+            {
+                return id.Trim();
+            }
+
+            throw Invalid(
+                "InvalidEventGridResourceId",
+                "'{0}' is not an Event Grid subscription resource id. Expected {{scope}}/providers/Microsoft.EventGrid/eventSubscriptions/{{name}}, "
+                + "e.g. on the storage account.",
+                id,
+                "EventGridResourceId");
+        }
+
+        /// <summary>
+        /// Checks a managed identity resource id: a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities) or a
+        /// cluster (Microsoft.Kusto/clusters, for its system-assigned identity). Returns it trimmed.
+        /// </summary>
+        public static string ParseManagedIdentityResourceId(string id, string parameterName = "ManagedIdentityResourceId")
+        {
+            if (TryParse(id, out var parsed)
+                && ((string.Equals(parsed.ResourceType.Namespace, "Microsoft.ManagedIdentity", StringComparison.OrdinalIgnoreCase)
+                        && string.Equals(parsed.ResourceType.Type, "userAssignedIdentities", StringComparison.OrdinalIgnoreCase))
+                    || (string.Equals(parsed.ResourceType.Namespace, "Microsoft.Kusto", StringComparison.OrdinalIgnoreCase)
+                        && string.Equals(parsed.ResourceType.Type, "clusters", StringComparison.OrdinalIgnoreCase))))
+            {
+                return id.Trim();
+            }
+
+            throw Invalid(
+                "InvalidManagedIdentityResourceId",
+                "'{0}' is not a managed identity resource id. Expected a user-assigned identity (/subscriptions/{{subscriptionId}}/resourceGroups/"
+                + "{{resourceGroup}}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{{name}}) or the cluster's id for its system identity.",
+                id,
+                parameterName);
+        }
+
+        /// <summary>"None" or "GZip" (case-insensitive); returns the service's spelling.</summary>
+        public static string NormalizeCompression(string value) =>
+            Canonical(value, new[] { "None", "GZip" }, "InvalidCompression", "compression", "Compression");
+
+        /// <summary>"Microsoft.Storage.BlobCreated" or "Microsoft.Storage.BlobRenamed" (case-insensitive).</summary>
+        public static string NormalizeBlobStorageEventType(string value) =>
+            Canonical(value, new[] { "Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobRenamed" }, "InvalidBlobStorageEventType", "blob storage event type", "BlobStorageEventType");
+
+        /// <summary>"Single" or "Multi" (case-insensitive).</summary>
+        public static string NormalizeDatabaseRouting(string value) =>
+            Canonical(value, new[] { "Single", "Multi" }, "InvalidDatabaseRouting", "database routing", "DatabaseRouting");
+
         /// <summary>True when the name is one of the documented event system properties of the kind (case-insensitive).</summary>
         public static bool IsKnownEventSystemProperty(string name, DataConnectionKind kind)
         {
@@ -184,6 +252,57 @@ namespace KustoConnect.Engine
                 _ => Array.Empty<string>(),
             };
             return known.Contains(name, StringComparer.OrdinalIgnoreCase);
+        }
+
+        private static bool TryParse(string id, out ResourceIdentifier parsed)
+        {
+            parsed = null!;
+            if (string.IsNullOrWhiteSpace(id) || !ResourceIdentifier.TryParse(id.Trim(), out var result) || result is null)
+            {
+                return false;
+            }
+
+            parsed = result;
+            return result.SubscriptionId != null && Guid.TryParseExact(result.SubscriptionId, "D", out _) && result.ResourceGroupName != null;
+        }
+
+        /// <summary>A resource id of the given provider and (possibly nested) type, rebuilt in canonical casing.</summary>
+        private static string ParseTyped(string id, string providerNamespace, string[] types, string errorId, string what, string parameterName)
+        {
+            if (TryParse(id, out var parsed)
+                && string.Equals(parsed.ResourceType.Namespace, providerNamespace, StringComparison.OrdinalIgnoreCase)
+                && string.Equals(parsed.ResourceType.Type, string.Join("/", types), StringComparison.OrdinalIgnoreCase))
+            {
+                var names = new List<string>();
+                for (ResourceIdentifier? current = parsed; current is not null && names.Count < types.Length; current = current.Parent)
+                {
+                    names.Insert(0, current.Name);
+                }
+
+                var path = string.Concat(types.Select((t, i) => "/" + t + "/" + names[i]));
+                return "/subscriptions/" + parsed.SubscriptionId + "/resourceGroups/" + parsed.ResourceGroupName + "/providers/" + providerNamespace + path;
+            }
+
+            var template = string.Concat(types.Select(t => "/" + t + "/{{name}}"));
+            throw Invalid(
+                errorId,
+                "'{0}' is not " + what + " resource id. Expected /subscriptions/{{subscriptionId}}/resourceGroups/{{resourceGroup}}/providers/" + providerNamespace + template + ".",
+                id,
+                parameterName);
+        }
+
+        private static string Canonical(string value, string[] allowed, string errorId, string what, string parameterName)
+        {
+            var canonical = value == null ? null : allowed.FirstOrDefault(a => string.Equals(a, value.Trim(), StringComparison.OrdinalIgnoreCase));
+            if (canonical == null)
+            {
+                throw new KustoValidationException(
+                    errorId,
+                    string.Format(CultureInfo.InvariantCulture, "The {0} '{1}' is not valid. Valid values: {2}.", what, value, string.Join(", ", allowed)),
+                    parameterName);
+            }
+
+            return canonical;
         }
 
         private static KustoValidationException Invalid(string errorId, string format, string? value, string parameterName) =>

@@ -87,7 +87,9 @@ namespace KustoConnect.Engine
             }
 
             var client = new ArmClient(_credential, null, armOptions);
-            DataConnections = new DataConnectionOperations(client, new ArmGateway(client), options.ArmEndpoint, settings.PollInterval, _secret);
+            var operations = new DataConnectionOperations(client, new ArmGateway(client), options.ArmEndpoint, settings.PollInterval, _secret);
+            DataConnections = operations;
+            Clusters = operations;
         }
 
         /// <summary>The subscription used when a command names none. Validated when set.</summary>
@@ -117,6 +119,9 @@ namespace KustoConnect.Engine
         public string? EnvironmentName { get; }
 
         public IDataConnectionOperations DataConnections { get; }
+
+        /// <summary>Reads clusters and databases (the scopes of data connections).</summary>
+        public IClusterOperations Clusters { get; }
 
         /// <summary>Checks the options (no network) and builds the session. Throws <see cref="KustoValidationException"/>.</summary>
         public static KustoSession Create(ConnectionOptions options) => Create(options, new EngineSettings());

@@ -3,6 +3,38 @@ using Azure.Core;
 
 namespace KustoConnect.Engine
 {
+    /// <summary>A Kusto cluster: the scope of databases.</summary>
+    public sealed class ClusterRef
+    {
+        private ClusterRef(string subscriptionId, string resourceGroupName, string clusterName)
+        {
+            SubscriptionId = subscriptionId;
+            ResourceGroupName = resourceGroupName;
+            ClusterName = clusterName;
+            ResourceId = "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroupName + "/providers/Microsoft.Kusto/clusters/" + clusterName;
+        }
+
+        public string SubscriptionId { get; }
+
+        public string ResourceGroupName { get; }
+
+        public string ClusterName { get; }
+
+        /// <summary>The canonical id, with a lowercase type segment (clusters).</summary>
+        public string ResourceId { get; }
+
+        /// <summary>Validates every part (see <see cref="KustoRules"/>) and builds the reference.</summary>
+        public static ClusterRef Create(string subscriptionId, string resourceGroupName, string clusterName)
+        {
+            KustoRules.ValidateSubscriptionId(subscriptionId);
+            KustoRules.ValidateResourceGroupName(resourceGroupName);
+            KustoRules.ValidateClusterName(clusterName);
+            return new ClusterRef(subscriptionId, resourceGroupName, clusterName);
+        }
+
+        public override string ToString() => ResourceId;
+    }
+
     /// <summary>A Kusto database: the scope of data connections.</summary>
     public sealed class DatabaseRef
     {
@@ -23,6 +55,9 @@ namespace KustoConnect.Engine
         public string ClusterName { get; }
 
         public string DatabaseName { get; }
+
+        /// <summary>The cluster that holds the database.</summary>
+        public ClusterRef Cluster => ClusterRef.Create(SubscriptionId, ResourceGroupName, ClusterName);
 
         /// <summary>The canonical id, with lowercase type segments (clusters, databases).</summary>
         public string ResourceId { get; }

@@ -18,7 +18,7 @@ namespace KustoConnect.Engine.Internal
     internal static class DataConnectionJson
     {
         private static readonly Dictionary<string, KindConverter> Converters =
-            new KindConverter[] { new IotHubConverter() }.ToDictionary(c => c.Kind, StringComparer.OrdinalIgnoreCase);
+            new KindConverter[] { new IotHubConverter(), new EventHubConverter(), new EventGridConverter(), new CosmosDbConverter() }.ToDictionary(c => c.Kind, StringComparer.OrdinalIgnoreCase);
 
         internal static DataConnection Read(JsonElement resource)
         {
@@ -139,6 +139,47 @@ namespace KustoConnect.Engine.Internal
             }
         }
 
+        private static void WriteStrings(Utf8JsonWriter writer, string name, IList<string>? values)
+        {
+            if (values != null && values.Count > 0)
+            {
+                writer.WriteStartArray(name);
+                foreach (var value in values)
+                {
+                    writer.WriteStringValue(value);
+                }
+
+                writer.WriteEndArray();
+            }
+        }
+
+        private static void WriteDate(Utf8JsonWriter writer, string name, DateTimeOffset? value)
+        {
+            if (value.HasValue)
+            {
+                writer.WriteString(name, value.Value.UtcDateTime);
+            }
+        }
+
+        /// <summary>A JSON boolean, or the strings "true"/"false" (some services send those); null otherwise.</summary>
+        private static bool? GetBool(JsonElement element, string name)
+        {
+            if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value))
+            {
+                switch (value.ValueKind)
+                {
+                    case JsonValueKind.True:
+                        return true;
+                    case JsonValueKind.False:
+                        return false;
+                    case JsonValueKind.String when bool.TryParse(value.GetString(), out var parsed):
+                        return parsed;
+                }
+            }
+
+            return null;
+        }
+
         private static string? ShortName(string? name)
         {
             if (name == null)
@@ -214,23 +255,115 @@ namespace KustoConnect.Engine.Internal
                 WriteIfSet(writer, "tableName", iot.TableName);
                 WriteIfSet(writer, "mappingRuleName", iot.MappingRuleName);
                 WriteIfSet(writer, "dataFormat", iot.DataFormat);
-                if (iot.EventSystemProperties != null && iot.EventSystemProperties.Count > 0)
-                {
-                    writer.WriteStartArray("eventSystemProperties");
-                    foreach (var property in iot.EventSystemProperties)
-                    {
-                        writer.WriteStringValue(property);
-                    }
-
-                    writer.WriteEndArray();
-                }
-
+                WriteStrings(writer, "eventSystemProperties", iot.EventSystemProperties);
                 WriteIfSet(writer, "sharedAccessPolicyName", iot.SharedAccessPolicyName);
                 WriteIfSet(writer, "databaseRouting", iot.DatabaseRouting);
-                if (iot.RetrievalStartDate.HasValue)
+                WriteDate(writer, "retrievalStartDate", iot.RetrievalStartDate);
+            }
+        }
+
+        private sealed class EventHubConverter : KindConverter
+        {
+            internal override string Kind => "EventHub";
+
+            internal override DataConnection Read(JsonElement properties) => new EventHubDataConnection
+            {
+                EventHubResourceId = GetString(properties, "eventHubResourceId"),
+                ConsumerGroup = GetString(properties, "consumerGroup"),
+                TableName = GetString(properties, "tableName"),
+                MappingRuleName = GetString(properties, "mappingRuleName"),
+                DataFormat = GetString(properties, "dataFormat"),
+                EventSystemProperties = GetStrings(properties, "eventSystemProperties"),
+                Compression = GetString(properties, "compression"),
+                ManagedIdentityResourceId = GetString(properties, "managedIdentityResourceId"),
+                ManagedIdentityObjectId = GetString(properties, "managedIdentityObjectId"),
+                DatabaseRouting = GetString(properties, "databaseRouting"),
+                RetrievalStartDate = GetDate(properties, "retrievalStartDate"),
+            };
+
+            internal override void WriteProperties(Utf8JsonWriter writer, DataConnection connection)
+            {
+                var hub = (EventHubDataConnection)connection;
+                WriteIfSet(writer, "eventHubResourceId", hub.EventHubResourceId);
+                WriteIfSet(writer, "consumerGroup", hub.ConsumerGroup);
+                WriteIfSet(writer, "tableName", hub.TableName);
+                WriteIfSet(writer, "mappingRuleName", hub.MappingRuleName);
+                WriteIfSet(writer, "dataFormat", hub.DataFormat);
+                WriteStrings(writer, "eventSystemProperties", hub.EventSystemProperties);
+                WriteIfSet(writer, "compression", hub.Compression);
+                WriteIfSet(writer, "managedIdentityResourceId", hub.ManagedIdentityResourceId);
+                WriteIfSet(writer, "databaseRouting", hub.DatabaseRouting);
+                WriteDate(writer, "retrievalStartDate", hub.RetrievalStartDate);
+            }
+        }
+
+        private sealed class EventGridConverter : KindConverter
+        {
+            internal override string Kind => "EventGrid";
+
+            internal override DataConnection Read(JsonElement properties) => new EventGridDataConnection
+            {
+                StorageAccountResourceId = GetString(properties, "storageAccountResourceId"),
+                EventGridResourceId = GetString(properties, "eventGridResourceId"),
+                EventHubResourceId = GetString(properties, "eventHubResourceId"),
+                ConsumerGroup = GetString(properties, "consumerGroup"),
+                TableName = GetString(properties, "tableName"),
+                MappingRuleName = GetString(properties, "mappingRuleName"),
+                DataFormat = GetString(properties, "dataFormat"),
+                IgnoreFirstRecord = GetBool(properties, "ignoreFirstRecord"),
+                BlobStorageEventType = GetString(properties, "blobStorageEventType"),
+                ManagedIdentityResourceId = GetString(properties, "managedIdentityResourceId"),
+                ManagedIdentityObjectId = GetString(properties, "managedIdentityObjectId"),
+                DatabaseRouting = GetString(properties, "databaseRouting"),
+            };
+
+            internal override void WriteProperties(Utf8JsonWriter writer, DataConnection connection)
+            {
+                var grid = (EventGridDataConnection)connection;
+                WriteIfSet(writer, "storageAccountResourceId", grid.StorageAccountResourceId);
+                WriteIfSet(writer, "eventGridResourceId", grid.EventGridResourceId);
+                WriteIfSet(writer, "eventHubResourceId", grid.EventHubResourceId);
+                WriteIfSet(writer, "consumerGroup", grid.ConsumerGroup);
+                WriteIfSet(writer, "tableName", grid.TableName);
+                WriteIfSet(writer, "mappingRuleName", grid.MappingRuleName);
+                WriteIfSet(writer, "dataFormat", grid.DataFormat);
+                if (grid.IgnoreFirstRecord.HasValue)
                 {
-                    writer.WriteString("retrievalStartDate", iot.RetrievalStartDate.Value.UtcDateTime);
+                    writer.WriteBoolean("ignoreFirstRecord", grid.IgnoreFirstRecord.Value);
                 }
+
+                WriteIfSet(writer, "blobStorageEventType", grid.BlobStorageEventType);
+                WriteIfSet(writer, "managedIdentityResourceId", grid.ManagedIdentityResourceId);
+                WriteIfSet(writer, "databaseRouting", grid.DatabaseRouting);
+            }
+        }
+
+        private sealed class CosmosDbConverter : KindConverter
+        {
+            internal override string Kind => "CosmosDb";
+
+            internal override DataConnection Read(JsonElement properties) => new CosmosDbDataConnection
+            {
+                TableName = GetString(properties, "tableName"),
+                MappingRuleName = GetString(properties, "mappingRuleName"),
+                ManagedIdentityResourceId = GetString(properties, "managedIdentityResourceId"),
+                ManagedIdentityObjectId = GetString(properties, "managedIdentityObjectId"),
+                CosmosDbAccountResourceId = GetString(properties, "cosmosDbAccountResourceId"),
+                CosmosDbDatabase = GetString(properties, "cosmosDbDatabase"),
+                CosmosDbContainer = GetString(properties, "cosmosDbContainer"),
+                RetrievalStartDate = GetDate(properties, "retrievalStartDate"),
+            };
+
+            internal override void WriteProperties(Utf8JsonWriter writer, DataConnection connection)
+            {
+                var cosmos = (CosmosDbDataConnection)connection;
+                WriteIfSet(writer, "tableName", cosmos.TableName);
+                WriteIfSet(writer, "mappingRuleName", cosmos.MappingRuleName);
+                WriteIfSet(writer, "managedIdentityResourceId", cosmos.ManagedIdentityResourceId);
+                WriteIfSet(writer, "cosmosDbAccountResourceId", cosmos.CosmosDbAccountResourceId);
+                WriteIfSet(writer, "cosmosDbDatabase", cosmos.CosmosDbDatabase);
+                WriteIfSet(writer, "cosmosDbContainer", cosmos.CosmosDbContainer);
+                WriteDate(writer, "retrievalStartDate", cosmos.RetrievalStartDate);
             }
         }
     }

@@ -71,8 +71,119 @@ namespace KustoConnect.Engine
         public DateTimeOffset? RetrievalStartDate { get; set; }
     }
 
+    /// <summary>An Event Hub data connection: every property of EventHubConnectionProperties (api-version 2024-04-13).</summary>
+    public sealed class EventHubDataConnection : DataConnection
+    {
+        public override string Kind => "EventHub";
+
+        /// <summary>The resource id of the event hub (Microsoft.EventHub/namespaces/eventhubs).</summary>
+        public string? EventHubResourceId { get; set; }
+
+        /// <summary>The event hub consumer group, e.g. "$Default".</summary>
+        public string? ConsumerGroup { get; set; }
+
+        /// <summary>The table to ingest into (optional: each message may carry it).</summary>
+        public string? TableName { get; set; }
+
+        /// <summary>The ingestion mapping (optional: each message may carry it).</summary>
+        public string? MappingRuleName { get; set; }
+
+        /// <summary>The data format, canonical upper case.</summary>
+        public string? DataFormat { get; set; }
+
+        /// <summary>System properties of the events to ingest, e.g. x-opt-enqueued-time.</summary>
+        public IList<string> EventSystemProperties { get; set; } = new List<string>();
+
+        /// <summary>"None" (the service's default) or "GZip".</summary>
+        public string? Compression { get; set; }
+
+        /// <summary>The managed identity (user-assigned identity or the cluster, for its system identity) used to read.</summary>
+        public string? ManagedIdentityResourceId { get; set; }
+
+        /// <summary>The object id of that identity (read-only on the service; never sent).</summary>
+        public string? ManagedIdentityObjectId { get; set; }
+
+        /// <summary>"Single" (the default) or "Multi".</summary>
+        public string? DatabaseRouting { get; set; }
+
+        /// <summary>When set, events retained by the event hub since this date are ingested too.</summary>
+        public DateTimeOffset? RetrievalStartDate { get; set; }
+    }
+
+    /// <summary>An Event Grid (blob storage) data connection: every property of EventGridConnectionProperties (api-version 2024-04-13).</summary>
+    public sealed class EventGridDataConnection : DataConnection
+    {
+        public override string Kind => "EventGrid";
+
+        /// <summary>The resource id of the storage account whose blobs are ingested.</summary>
+        public string? StorageAccountResourceId { get; set; }
+
+        /// <summary>The resource id of the Event Grid subscription (optional).</summary>
+        public string? EventGridResourceId { get; set; }
+
+        /// <summary>The resource id of the event hub the Event Grid notifications go to.</summary>
+        public string? EventHubResourceId { get; set; }
+
+        /// <summary>The event hub consumer group, e.g. "$Default".</summary>
+        public string? ConsumerGroup { get; set; }
+
+        /// <summary>The table to ingest into (optional: each blob's metadata may carry it).</summary>
+        public string? TableName { get; set; }
+
+        /// <summary>The ingestion mapping (optional).</summary>
+        public string? MappingRuleName { get; set; }
+
+        /// <summary>The data format, canonical upper case.</summary>
+        public string? DataFormat { get; set; }
+
+        /// <summary>When true, the first record of every file is skipped (e.g. a CSV header).</summary>
+        public bool? IgnoreFirstRecord { get; set; }
+
+        /// <summary>"Microsoft.Storage.BlobCreated" (the default) or "Microsoft.Storage.BlobRenamed".</summary>
+        public string? BlobStorageEventType { get; set; }
+
+        /// <summary>The managed identity used to read the storage account.</summary>
+        public string? ManagedIdentityResourceId { get; set; }
+
+        /// <summary>The object id of that identity (read-only on the service; never sent).</summary>
+        public string? ManagedIdentityObjectId { get; set; }
+
+        /// <summary>"Single" (the default) or "Multi".</summary>
+        public string? DatabaseRouting { get; set; }
+    }
+
+    /// <summary>A Cosmos DB data connection: every property of CosmosDbDataConnectionProperties (api-version 2024-04-13).</summary>
+    public sealed class CosmosDbDataConnection : DataConnection
+    {
+        public override string Kind => "CosmosDb";
+
+        /// <summary>The table to ingest into (required).</summary>
+        public string? TableName { get; set; }
+
+        /// <summary>The ingestion mapping (optional).</summary>
+        public string? MappingRuleName { get; set; }
+
+        /// <summary>The managed identity used to read the Cosmos DB account (required).</summary>
+        public string? ManagedIdentityResourceId { get; set; }
+
+        /// <summary>The object id of that identity (read-only on the service; never sent).</summary>
+        public string? ManagedIdentityObjectId { get; set; }
+
+        /// <summary>The resource id of the Cosmos DB account (Microsoft.DocumentDB/databaseAccounts).</summary>
+        public string? CosmosDbAccountResourceId { get; set; }
+
+        /// <summary>The Cosmos DB (SQL) database.</summary>
+        public string? CosmosDbDatabase { get; set; }
+
+        /// <summary>The container of that database.</summary>
+        public string? CosmosDbContainer { get; set; }
+
+        /// <summary>When set, documents changed since this date are ingested too.</summary>
+        public DateTimeOffset? RetrievalStartDate { get; set; }
+    }
+
     /// <summary>
-    /// A data connection of a kind the engine does not model yet (EventHub, EventGrid, CosmosDb for now, and future kinds).
+    /// A data connection of a kind the engine does not model (a kind the service adds after api-version 2024-04-13).
     /// Its properties are kept verbatim, so that it can be shown, and sent back unchanged.
     /// </summary>
     public sealed class UnknownDataConnection : DataConnection
