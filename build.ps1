@@ -112,7 +112,8 @@ function Invoke-BuildTask {
 
     $moduleFiles = Join-Path $RepoRoot 'module'
     if (Test-Path -LiteralPath $moduleFiles -PathType Container) {
-        Get-ChildItem -LiteralPath $moduleFiles -Force | Copy-Item -Destination $ModuleDir -Recurse -Force
+        # Everything but dot-files (.gitkeep and the like), sub-folders preserved.
+        Get-ChildItem -LiteralPath $moduleFiles | Copy-Item -Destination $ModuleDir -Recurse -Force
     }
 
     $written = Import-PowerShellDataFile -LiteralPath $ManifestPath
