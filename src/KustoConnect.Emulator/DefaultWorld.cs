@@ -15,6 +15,15 @@ public static class DefaultWorld
     public const string ReaderClientId = "9d8c7b6a-5e4f-4a3b-8c2d-1e0f9a8b7c6d";
     public const string ReaderClientSecret = "kc-emulator-reader-secret-3Hn8Vb1Kp4";
 
+    /// <summary>The system-assigned managed identity (Contributor) served by the managed-identity endpoint.</summary>
+    public const string SystemIdentityClientId = "c4b3a291-8f7e-4d6c-9b5a-4e3d2c1b0a99";
+
+    /// <summary>A user-assigned managed identity (Contributor), chosen with client_id on the managed-identity endpoint.</summary>
+    public const string UserIdentityClientId = "e1d2c3b4-a596-4877-8695-a4b3c2d1e0f9";
+
+    /// <summary>The X-IDENTITY-HEADER value the managed-identity endpoint expects (App Service's IDENTITY_HEADER).</summary>
+    public const string IdentityHeader = "kc-emulator-identity-header-5Tg2";
+
     public const string ResourceGroup = "testrg";
     public const string ClusterName = "mykustocluster";
     public const string DatabaseName = "mykustodatabase";

@@ -104,6 +104,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             var tokens = new TokenService(certificate);
             var arm = new ArmApi(store, tokens, settings, faults);
             var entra = new EntraApi(store, tokens, settings);
+            var identity = new ManagedIdentityApi(store, tokens, settings);
             var admin = new AdminApi(store, settings, faults, log);
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -129,7 +130,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             });
             app = builder.Build();
             var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("KustoConnect.Emulator");
-            var pipeline = new Pipeline(arm, entra, admin, faults, log, logger);
+            var pipeline = new Pipeline(arm, entra, identity, admin, faults, log, logger);
             app.Run(pipeline.HandleAsync);
             await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -204,7 +205,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     }
 
     /// <summary>Every request goes through here: ARM headers, injected faults, dispatch, request log.</summary>
-    private sealed class Pipeline(ArmApi arm, EntraApi entra, AdminApi admin, FaultInjector faults, RequestLog log, ILogger logger)
+    private sealed class Pipeline(ArmApi arm, EntraApi entra, ManagedIdentityApi identity, AdminApi admin, FaultInjector faults, RequestLog log, ILogger logger)
     {
         public async Task HandleAsync(HttpContext ctx)
         {
@@ -239,6 +240,10 @@ public sealed class EmulatorHost : IAsyncDisposable
                 else if (EntraApi.Handles(segments))
                 {
                     await entra.HandleAsync(ctx, segments).ConfigureAwait(false);
+                }
+                else if (ManagedIdentityApi.Handles(segments))
+                {
+                    await identity.HandleAsync(ctx).ConfigureAwait(false);
                 }
                 else
                 {

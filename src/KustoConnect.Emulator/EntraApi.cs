@@ -7,7 +7,7 @@ using Microsoft.AspNetCore.Http;
 
 namespace KustoConnect.Emulator;
 
-/// <summary>The Entra ID side: client-credentials token endpoint, OpenID discovery, JWKS, instance discovery.</summary>
+/// <summary>The Entra ID side: client-credentials token endpoint (client secret or client assertion), OpenID discovery, JWKS, instance discovery.</summary>
 internal sealed class EntraApi
 {
     private readonly StateStore store;
@@ -198,13 +198,28 @@ internal sealed class EntraApi
             return;
         }
 
-        if (string.IsNullOrEmpty(secret))
+        var assertion = form["client_assertion"].ToString();
+        if (string.IsNullOrEmpty(secret) && !string.IsNullOrEmpty(assertion))
+        {
+            if (form["client_assertion_type"].ToString() != ClientAssertions.JwtBearerType)
+            {
+                await OAuthError(ctx, 400, "invalid_request", 50027, $"AADSTS50027: client_assertion_type must be '{ClientAssertions.JwtBearerType}'.").ConfigureAwait(false);
+                return;
+            }
+
+            var check = await ClientAssertions.CheckAsync(assertion, principal, Http.BaseUrl(ctx) + "/", DateTime.UtcNow).ConfigureAwait(false);
+            if (!check.Valid)
+            {
+                await OAuthError(ctx, 401, "invalid_client", check.Code, check.Error!).ConfigureAwait(false);
+                return;
+            }
+        }
+        else if (string.IsNullOrEmpty(secret))
         {
             await OAuthError(ctx, 401, "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.").ConfigureAwait(false);
             return;
         }
-
-        if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
+        else if (!System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(
                 System.Text.Encoding.UTF8.GetBytes(secret), System.Text.Encoding.UTF8.GetBytes(principal.ClientSecret)))
         {
             await OAuthError(ctx, 401, "invalid_client", 7000215,

@@ -21,6 +21,9 @@ public sealed class World
     public List<WorldServicePrincipal> ServicePrincipals { get; set; } = new();
     public List<WorldSubscription> Subscriptions { get; set; } = new();
 
+    /// <summary>The secret a caller of the managed-identity endpoint must send as X-IDENTITY-HEADER (App Service's IDENTITY_HEADER).</summary>
+    public string IdentityHeader { get; set; } = DefaultWorld.IdentityHeader;
+
     /// <summary>The file name of the default world, copied beside the emulator assembly.</summary>
     public const string DefaultFileName = "world.default.json";
 
@@ -102,6 +105,25 @@ public sealed class WorldServicePrincipal
     public string? ObjectId { get; set; }
     public string? DisplayName { get; set; }
     public List<WorldRoleAssignment> RoleAssignments { get; set; } = new();
+
+    /// <summary>Public certificates (base64 DER) whose keys may sign a client assertion for this principal.</summary>
+    public List<string> Certificates { get; set; } = new();
+
+    /// <summary>"SystemAssigned" or "UserAssigned" when the managed-identity endpoint hands out tokens for this principal.</summary>
+    public string? ManagedIdentity { get; set; }
+
+    /// <summary>External identities (workload identity federation) whose tokens this principal accepts as client assertions.</summary>
+    public List<WorldFederatedCredential> FederatedCredentials { get; set; } = new();
+}
+
+/// <summary>A federated identity credential: the issuer and subject of an external token, and the certificate that signs it.</summary>
+public sealed class WorldFederatedCredential
+{
+    public string Issuer { get; set; } = "";
+    public string Subject { get; set; } = "";
+
+    /// <summary>The issuer's signing certificate (base64 DER); stands in for the issuer's published keys.</summary>
+    public string Certificate { get; set; } = "";
 }
 
 public sealed class WorldRoleAssignment
