@@ -166,3 +166,20 @@ export function uniqueName(prefix) {
   counter += 1;
   return `${prefix}-${process.pid}-${counter}`;
 }
+
+/** Calls the emulator's loopback admin API (/_emulator/...) with Node's https, trusting only the emulator's certificate. */
+export async function admin(emulator, method, path) {
+  const { request } = await import("node:https");
+  return new Promise((resolve, reject) => {
+    const req = request(`${emulator.url}/_emulator/${path}`, { method, ca: emulator.certificatePem }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode, body: body ? JSON.parse(body) : undefined }));
+    });
+    req.on("error", reject);
+    req.end();
+  });
+}

@@ -3,7 +3,7 @@
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
 import {
-  World, cosmosAccountId, eventHubId, identityId, iotHubClient, iotHubId, kustoClient, startEmulator, storageAccountId,
+  World, admin, cosmosAccountId, eventHubId, identityId, iotHubClient, iotHubId, kustoClient, startEmulator, storageAccountId,
   uniqueName,
 } from "../lib/emulator.js";
 
@@ -102,6 +102,28 @@ describe("Kusto data connections through @azure/arm-kusto", () => {
       assertNotFound(error);
       return true;
     });
+  });
+
+  test("the SDK's pollers meet ARM's status codes and never need a retry", async () => {
+    const name = uniqueName("wire");
+    const consumerGroup = await newIotHubConsumerGroup();
+    assert.equal((await admin(emulator, "DELETE", "requests")).status, 204);
+
+    await kusto.dataConnections.beginCreateOrUpdateAndWait(rg, cluster, database, name, iotHubConnection(consumerGroup), FAST);
+    await kusto.dataConnections.beginUpdateAndWait(rg, cluster, database, name, iotHubConnection(consumerGroup, { dataFormat: "JSON" }), FAST);
+    await kusto.dataConnections.beginDataConnectionValidationAndWait(rg, cluster, database,
+      { dataConnectionName: name, properties: iotHubConnection(consumerGroup) }, FAST);
+    await kusto.dataConnections.beginDeleteAndWait(rg, cluster, database, name, FAST);
+
+    const log = (await admin(emulator, "GET", "requests")).body.value;
+    const first = (method) => log.find((entry) => entry.method === method && !entry.path.includes("/operationResults/"));
+    assert.equal(first("PUT")?.status, 201, "create answers 201");
+    assert.equal(first("PATCH")?.status, 200, "update answers 200");
+    assert.equal(first("POST")?.status, 202, "validation answers 202");
+    assert.equal(first("DELETE")?.status, 202, "delete answers 202");
+    const failed = log.filter((entry) => entry.status >= 400);
+    assert.deepEqual(failed, [], "no request was refused or retried");
+    assert.ok(log.some((entry) => entry.path.includes("/operationResults/")), "the pollers followed the operation URLs");
   });
 
   test("an Event Hub data connection is created with a managed identity and read back", async () => {
