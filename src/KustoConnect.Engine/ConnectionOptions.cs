@@ -11,6 +11,21 @@ namespace KustoConnect.Engine
 
         /// <summary>A bearer token obtained elsewhere (e.g. Get-AzAccessToken), used as is.</summary>
         AccessToken,
+
+        /// <summary>A service principal signing a client assertion with a certificate (file or Windows certificate store).</summary>
+        ServicePrincipalCertificate,
+
+        /// <summary>The managed identity of the host (App Service, Azure Automation, Functions, VMs), system- or user-assigned.</summary>
+        ManagedIdentity,
+
+        /// <summary>
+        /// A service principal described by environment variables: AZURE_TENANT_ID and AZURE_CLIENT_ID with AZURE_CLIENT_SECRET,
+        /// AZURE_CLIENT_CERTIFICATE_PATH (and AZURE_CLIENT_CERTIFICATE_PASSWORD) or AZURE_FEDERATED_TOKEN_FILE (workload identity).
+        /// </summary>
+        EnvironmentVariables,
+
+        /// <summary>Tokens handed out on demand by the host, e.g. the signed-in Az.Accounts context (see <see cref="IAccessTokenProvider"/>).</summary>
+        TokenProvider,
     }
 
     /// <summary>What <see cref="KustoSession.Create(ConnectionOptions)"/> needs. Checked without any network call.</summary>
@@ -27,6 +42,21 @@ namespace KustoConnect.Engine
         public SecureString? ClientSecret { get; set; }
 
         public SecureString? AccessToken { get; set; }
+
+        /// <summary>A PFX/PKCS#12 or PEM file holding the certificate and its private key (<see cref="CredentialKind.ServicePrincipalCertificate"/>).</summary>
+        public string? CertificatePath { get; set; }
+
+        /// <summary>The password of a PFX file; null when it has none.</summary>
+        public SecureString? CertificatePassword { get; set; }
+
+        /// <summary>The thumbprint of a certificate in the CurrentUser or LocalMachine "My" store (Windows only).</summary>
+        public string? CertificateThumbprint { get; set; }
+
+        /// <summary>The client id of a user-assigned managed identity; null for the system-assigned identity.</summary>
+        public string? ManagedIdentityClientId { get; set; }
+
+        /// <summary>Hands out tokens for <see cref="CredentialKind.TokenProvider"/>.</summary>
+        public IAccessTokenProvider? TokenProvider { get; set; }
 
         public string? SubscriptionId { get; set; }
 

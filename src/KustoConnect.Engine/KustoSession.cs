@@ -49,32 +49,12 @@ namespace KustoConnect.Engine
                 transport = _ownedTransport;
             }
 
-            if (options.CredentialKind == CredentialKind.ServicePrincipalSecret)
-            {
-                _secret = SecureStrings.ToPlainText(options.ClientSecret!);
-                var credentialOptions = new ClientSecretCredentialOptions
-                {
-                    AuthorityHost = options.AuthorityHost,
-                    DisableInstanceDiscovery = !IsWellKnownAuthority(options.AuthorityHost),
-                };
-                if (transport != null)
-                {
-                    credentialOptions.Transport = transport;
-                }
-
-                credentialOptions.Retry.Delay = settings.RetryDelay;
-                _credential = new ClientSecretCredential(options.TenantId, options.ClientId, _secret, credentialOptions);
-                TenantId = options.TenantId;
-                AccountId = options.ClientId;
-            }
-            else
-            {
-                var claims = TokenClaims.Read(SecureStrings.ToPlainText(options.AccessToken!));
-                _tokenExpiresOn = claims.ExpiresOn;
-                _credential = new StaticTokenCredential(options.AccessToken!, claims.ExpiresOn);
-                TenantId = options.TenantId ?? claims.TenantId;
-                AccountId = claims.Account;
-            }
+            var plan = CredentialFactory.Create(options, transport, settings.RetryDelay);
+            _credential = plan.Credential;
+            _secret = plan.Secret;
+            _tokenExpiresOn = plan.FixedExpiry;
+            TenantId = plan.TenantId;
+            AccountId = plan.AccountId;
 
             var armOptions = new ArmClientOptions { Environment = new ArmEnvironment(options.ArmEndpoint, options.Audience) };
             armOptions.SetApiVersion(new ResourceType("Microsoft.Kusto/clusters/databases/dataConnections"), KustoApiVersion);
@@ -107,10 +87,11 @@ namespace KustoConnect.Engine
             }
         }
 
-        public string? TenantId { get; }
+        /// <summary>The tenant; for a managed identity, known once <see cref="SignInAsync"/> has run.</summary>
+        public string? TenantId { get; private set; }
 
-        /// <summary>The client id of the service principal, or the account named in the access token.</summary>
-        public string? AccountId { get; }
+        /// <summary>The client id of the service principal or managed identity, or the account named in the access token.</summary>
+        public string? AccountId { get; private set; }
 
         public CredentialKind CredentialKind { get; }
 
@@ -153,13 +134,39 @@ namespace KustoConnect.Engine
                 return;
             }
 
+            AccessToken token;
             try
             {
-                await _credential.GetTokenAsync(new TokenRequestContext(new[] { _scope }), cancellationToken).ConfigureAwait(false);
+                token = await _credential.GetTokenAsync(new TokenRequestContext(new[] { _scope }), cancellationToken).ConfigureAwait(false);
             }
             catch (AuthenticationFailedException ex)
             {
-                throw ErrorTranslator.Authentication(ex, "application '" + AccountId + "' in tenant '" + TenantId + "'", _secret);
+                throw SignInErrors.Explain(ErrorTranslator.Authentication(ex, Describe(), _secret), CredentialKind);
+            }
+
+            // A managed identity or a token provider tells who it is only in its token.
+            var claims = TokenClaims.Read(token.Token);
+            if (TenantId == null)
+            {
+                TenantId = claims.TenantId;
+            }
+
+            if ((CredentialKind == CredentialKind.ManagedIdentity || AccountId == null) && claims.Account != null)
+            {
+                AccountId = claims.Account;
+            }
+        }
+
+        private string Describe()
+        {
+            switch (CredentialKind)
+            {
+                case CredentialKind.ManagedIdentity:
+                    return "the managed identity" + (AccountId == null ? string.Empty : " '" + AccountId + "'");
+                case CredentialKind.TokenProvider:
+                    return "'" + (AccountId ?? "the signed-in account") + "'";
+                default:
+                    return "application '" + AccountId + "' in tenant '" + TenantId + "'";
             }
         }
 
@@ -210,35 +217,7 @@ namespace KustoConnect.Engine
                     nameof(options.TenantId));
             }
 
-            switch (options.CredentialKind)
-            {
-                case CredentialKind.ServicePrincipalSecret:
-                    if (string.IsNullOrWhiteSpace(options.TenantId))
-                    {
-                        throw new KustoValidationException("MissingTenantId", "A tenant id is required to sign in with a service principal.", nameof(options.TenantId));
-                    }
-
-                    if (string.IsNullOrWhiteSpace(options.ClientId))
-                    {
-                        throw new KustoValidationException("MissingClientId", "A client (application) id is required to sign in with a service principal.", nameof(options.ClientId));
-                    }
-
-                    if (options.ClientSecret == null || options.ClientSecret.Length == 0)
-                    {
-                        throw new KustoValidationException("MissingClientSecret", "A client secret is required to sign in with a service principal.", nameof(options.ClientSecret));
-                    }
-
-                    break;
-                case CredentialKind.AccessToken:
-                    if (options.AccessToken == null || options.AccessToken.Length == 0)
-                    {
-                        throw new KustoValidationException("MissingAccessToken", "An access token is required.", nameof(options.AccessToken));
-                    }
-
-                    break;
-                default:
-                    throw new KustoValidationException("InvalidCredentialKind", "Unknown credential kind '" + options.CredentialKind + "'.", nameof(options.CredentialKind));
-            }
+            CredentialFactory.Validate(options);
 
             if (options.TrustedCertificatePath != null)
             {
@@ -297,10 +276,6 @@ namespace KustoConnect.Engine
 #pragma warning restore CA2000
             return new HttpClientTransport(handler);
         }
-
-        private static bool IsWellKnownAuthority(Uri authorityHost) =>
-            new[] { AzureAuthorityHosts.AzurePublicCloud, AzureAuthorityHosts.AzureGovernment, AzureAuthorityHosts.AzureChina }
-                .Any(known => Uri.Compare(known, authorityHost, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
 
         private void ThrowIfDisposed()
         {
