@@ -116,6 +116,18 @@ function Invoke-BuildTask {
         Get-ChildItem -LiteralPath $moduleFiles | Copy-Item -Destination $ModuleDir -Recurse -Force
     }
 
+    Write-Step 'Generate cmdlet help (en-US/KustoConnect.dll-Help.xml)'
+    # From the cmdlets' metadata, their XML doc comments and help/Examples.psd1; in a fresh pwsh so that this
+    # session never loads (and locks) the module it just assembled.
+    $pwsh = Get-PwshInvocation
+    $helpArguments = @($pwsh.Prefix) + @(
+        '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'build/New-CmdletHelp.ps1'),
+        '-ModuleManifest', $ManifestPath,
+        '-XmlDocPath', (Join-Path $binDir 'KustoConnect.xml'),
+        '-ExamplesPath', (Join-Path $RepoRoot 'help/Examples.psd1'),
+        '-OutputPath', (Join-Path $ModuleDir 'en-US/KustoConnect.dll-Help.xml'))
+    Invoke-Native $pwsh.FilePath $helpArguments 'cmdlet help generation'
+
     $written = Import-PowerShellDataFile -LiteralPath $ManifestPath
     if ($written.ModuleVersion -ne $Version) {
         throw "The assembled manifest has ModuleVersion '$($written.ModuleVersion)', expected '$Version'."

@@ -31,7 +31,7 @@ Describe 'The walkthrough, typed at a prompt' {
     It 'lists it in a table whose Name column is the short name' {
         $listed = @(Get-KustoDataConnection @script:database)
         $listed.Name | Should -Contain 'myeventhubconnect'
-        $table = $listed | Format-Table | Out-String
+        $table = $listed | Format-Table | Out-String -Width 250
         $table | Should -Match 'ProvisioningState'
         $table | Should -Match '(?m)^myeventhubconnect\s+IotHub\s+mykustodatabase\s+StormEvents\s+CSV\s+\$Default\s+Succeeded'
         $table | Should -Not -Match 'mykustocluster/mykustodatabase/myeventhubconnect'
@@ -39,7 +39,7 @@ Describe 'The walkthrough, typed at a prompt' {
 
     It 'deletes it from the pipeline of Get-KustoDataConnection' {
         Get-KustoDataConnection @script:database -Name myeventhubconnect | Remove-KustoDataConnection -Force -ErrorAction Stop
-        (Get-KustoDataConnection @script:database).Name | Should -Not -Contain 'myeventhubconnect'
+        Get-KustoDataConnection @script:database | Where-Object Name -EQ 'myeventhubconnect' | Should -BeNullOrEmpty
     }
 }
 

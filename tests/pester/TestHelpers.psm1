@@ -8,7 +8,7 @@ $script:DemoPrincipal = @{
 
 function New-PinnedHttpClient {
     param([Parameter(Mandatory)] [string] $CertificatePath)
-    $certificate = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPemFile($CertificatePath)
+    $certificate = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem((Get-Content -Raw -LiteralPath $CertificatePath))
     $policy = [System.Security.Cryptography.X509Certificates.X509ChainPolicy]::new()
     $policy.TrustMode = [System.Security.Cryptography.X509Certificates.X509ChainTrustMode]::CustomRootTrust
     $policy.RevocationMode = [System.Security.Cryptography.X509Certificates.X509RevocationMode]::NoCheck
