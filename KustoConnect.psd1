@@ -15,9 +15,16 @@
         'Connect-KustoAccount'
         'Disconnect-KustoAccount'
         'Get-KustoContext'
+        'Set-KustoContext'
         'New-KustoIotHubConnection'
+        'New-KustoEventHubConnection'
+        'New-KustoEventGridConnection'
+        'New-KustoCosmosDbConnection'
         'Get-KustoDataConnection'
+        'Update-KustoDataConnection'
         'Remove-KustoDataConnection'
+        'Get-KustoCluster'
+        'Get-KustoDatabase'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

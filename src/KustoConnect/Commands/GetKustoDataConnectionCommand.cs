@@ -1,3 +1,4 @@
+using System.Linq;
 using System.Management.Automation;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
@@ -40,6 +41,13 @@ namespace KustoConnect.Commands
         [SupportsWildcards]
         public string? Name { get; set; }
 
+        /// <summary>Only data connections of these kinds: IotHub, EventHub, EventGrid, CosmosDb (wildcards allowed).</summary>
+        [Parameter(ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        [SupportsWildcards]
+        [ArgumentCompleter(typeof(DataConnectionKindCompleter))]
+        public string[]? Kind { get; set; }
+
         /// <summary>The data connection's resource id.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByResourceIdSet, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -68,14 +76,19 @@ namespace KustoConnect.Commands
                 if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
                 {
                     var target = DataConnectionRef.Create(database, Name);
-                    WriteObject(KustoDataConnection.From(RunEngine((o, t) => session.DataConnections.GetAsync(target, t))));
+                    var found = RunEngine((o, t) => session.DataConnections.GetAsync(target, t));
+                    if (IsWantedKind(found))
+                    {
+                        WriteObject(KustoDataConnection.From(found));
+                    }
+
                     return;
                 }
 
                 var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
                 foreach (var connection in RunEngine((o, t) => session.DataConnections.ListAsync(database, t)))
                 {
-                    if (pattern == null || pattern.IsMatch(connection.Name ?? string.Empty))
+                    if ((pattern == null || pattern.IsMatch(connection.Name ?? string.Empty)) && IsWantedKind(connection))
                     {
                         WriteObject(KustoDataConnection.From(connection));
                     }
@@ -86,5 +99,8 @@ namespace KustoConnect.Commands
                 WriteEngineError(e, Name ?? ResourceId);
             }
         }
+
+        private bool IsWantedKind(DataConnection connection) =>
+            Kind == null || Kind.Any(k => new WildcardPattern(k, WildcardOptions.IgnoreCase).IsMatch(connection.Kind));
     }
 }

@@ -40,4 +40,18 @@ namespace KustoConnect.Internal
         /// <inheritdoc />
         protected override IEnumerable<string> Values => KustoRules.IotHubEventSystemProperties;
     }
+
+    /// <summary>Completes Event Hub event system properties.</summary>
+    public sealed class EventHubEventSystemPropertyCompleter : ListCompleter
+    {
+        /// <inheritdoc />
+        protected override IEnumerable<string> Values => KustoRules.EventHubEventSystemProperties;
+    }
+
+    /// <summary>Completes data connection kinds.</summary>
+    public sealed class DataConnectionKindCompleter : ListCompleter
+    {
+        /// <inheritdoc />
+        protected override IEnumerable<string> Values => Enum.GetNames(typeof(DataConnectionKind));
+    }
 }

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Generic;
 using KustoConnect.Engine;
 
 namespace KustoConnect.Models
@@ -66,6 +67,12 @@ namespace KustoConnect.Models
             {
                 case IotHubDataConnection iotHub:
                     return new KustoIotHubDataConnection(iotHub);
+                case EventHubDataConnection eventHub:
+                    return new KustoEventHubDataConnection(eventHub);
+                case EventGridDataConnection eventGrid:
+                    return new KustoEventGridDataConnection(eventGrid);
+                case CosmosDbDataConnection cosmosDb:
+                    return new KustoCosmosDbDataConnection(cosmosDb);
                 case UnknownDataConnection unknown:
                     return new KustoOtherDataConnection(unknown);
                 default:
@@ -98,7 +105,7 @@ namespace KustoConnect.Models
             SharedAccessPolicyName = source.SharedAccessPolicyName;
             DatabaseRouting = source.DatabaseRouting;
             RetrievalStartDate = source.RetrievalStartDate;
-            EventSystemProperties = source.EventSystemProperties == null ? Array.Empty<string>() : new System.Collections.Generic.List<string>(source.EventSystemProperties).ToArray();
+            EventSystemProperties = source.EventSystemProperties == null ? Array.Empty<string>() : new List<string>(source.EventSystemProperties).ToArray();
         }
 
         /// <summary>The IoT hub's resource id.</summary>
@@ -127,6 +134,172 @@ namespace KustoConnect.Models
 
         /// <summary>The IoT Hub system properties added to each record.</summary>
         public string[] EventSystemProperties { get; set; } = Array.Empty<string>();
+    }
+
+    /// <summary>An Event Hub data connection.</summary>
+    public sealed class KustoEventHubDataConnection : KustoDataConnection
+    {
+        /// <summary>Creates an empty one.</summary>
+        public KustoEventHubDataConnection()
+        {
+        }
+
+        internal KustoEventHubDataConnection(EventHubDataConnection source)
+        {
+            CopyCommon(source);
+            EventHubResourceId = source.EventHubResourceId;
+            ConsumerGroup = source.ConsumerGroup;
+            TableName = source.TableName;
+            MappingRuleName = source.MappingRuleName;
+            DataFormat = source.DataFormat;
+            EventSystemProperties = source.EventSystemProperties == null ? Array.Empty<string>() : new List<string>(source.EventSystemProperties).ToArray();
+            Compression = source.Compression;
+            ManagedIdentityResourceId = source.ManagedIdentityResourceId;
+            ManagedIdentityObjectId = source.ManagedIdentityObjectId;
+            DatabaseRouting = source.DatabaseRouting;
+            RetrievalStartDate = source.RetrievalStartDate;
+        }
+
+        /// <summary>The event hub's resource id.</summary>
+        public string? EventHubResourceId { get; set; }
+
+        /// <summary>The event hub's consumer group the connection reads with.</summary>
+        public string? ConsumerGroup { get; set; }
+
+        /// <summary>The table data is ingested into.</summary>
+        public string? TableName { get; set; }
+
+        /// <summary>The ingestion mapping.</summary>
+        public string? MappingRuleName { get; set; }
+
+        /// <summary>The data format of the events.</summary>
+        public string? DataFormat { get; set; }
+
+        /// <summary>The Event Hub system properties added to each record.</summary>
+        public string[] EventSystemProperties { get; set; } = Array.Empty<string>();
+
+        /// <summary>None or GZip.</summary>
+        public string? Compression { get; set; }
+
+        /// <summary>The managed identity the connection reads with.</summary>
+        public string? ManagedIdentityResourceId { get; set; }
+
+        /// <summary>The object id of that identity.</summary>
+        public string? ManagedIdentityObjectId { get; set; }
+
+        /// <summary>Single or Multi.</summary>
+        public string? DatabaseRouting { get; set; }
+
+        /// <summary>When set, events retained since this date are retrieved.</summary>
+        public DateTimeOffset? RetrievalStartDate { get; set; }
+    }
+
+    /// <summary>An Event Grid (blob storage) data connection.</summary>
+    public sealed class KustoEventGridDataConnection : KustoDataConnection
+    {
+        /// <summary>Creates an empty one.</summary>
+        public KustoEventGridDataConnection()
+        {
+        }
+
+        internal KustoEventGridDataConnection(EventGridDataConnection source)
+        {
+            CopyCommon(source);
+            StorageAccountResourceId = source.StorageAccountResourceId;
+            EventGridResourceId = source.EventGridResourceId;
+            EventHubResourceId = source.EventHubResourceId;
+            ConsumerGroup = source.ConsumerGroup;
+            TableName = source.TableName;
+            MappingRuleName = source.MappingRuleName;
+            DataFormat = source.DataFormat;
+            IgnoreFirstRecord = source.IgnoreFirstRecord;
+            BlobStorageEventType = source.BlobStorageEventType;
+            ManagedIdentityResourceId = source.ManagedIdentityResourceId;
+            ManagedIdentityObjectId = source.ManagedIdentityObjectId;
+            DatabaseRouting = source.DatabaseRouting;
+        }
+
+        /// <summary>The storage account whose blobs are ingested.</summary>
+        public string? StorageAccountResourceId { get; set; }
+
+        /// <summary>The Event Grid subscription.</summary>
+        public string? EventGridResourceId { get; set; }
+
+        /// <summary>The event hub the blob notifications go to.</summary>
+        public string? EventHubResourceId { get; set; }
+
+        /// <summary>The event hub's consumer group the connection reads with.</summary>
+        public string? ConsumerGroup { get; set; }
+
+        /// <summary>The table data is ingested into.</summary>
+        public string? TableName { get; set; }
+
+        /// <summary>The ingestion mapping.</summary>
+        public string? MappingRuleName { get; set; }
+
+        /// <summary>The data format of the blobs.</summary>
+        public string? DataFormat { get; set; }
+
+        /// <summary>Whether the first record of every file is skipped.</summary>
+        public bool? IgnoreFirstRecord { get; set; }
+
+        /// <summary>Microsoft.Storage.BlobCreated or Microsoft.Storage.BlobRenamed.</summary>
+        public string? BlobStorageEventType { get; set; }
+
+        /// <summary>The managed identity the connection reads with.</summary>
+        public string? ManagedIdentityResourceId { get; set; }
+
+        /// <summary>The object id of that identity.</summary>
+        public string? ManagedIdentityObjectId { get; set; }
+
+        /// <summary>Single or Multi.</summary>
+        public string? DatabaseRouting { get; set; }
+    }
+
+    /// <summary>A Cosmos DB data connection.</summary>
+    public sealed class KustoCosmosDbDataConnection : KustoDataConnection
+    {
+        /// <summary>Creates an empty one.</summary>
+        public KustoCosmosDbDataConnection()
+        {
+        }
+
+        internal KustoCosmosDbDataConnection(CosmosDbDataConnection source)
+        {
+            CopyCommon(source);
+            TableName = source.TableName;
+            MappingRuleName = source.MappingRuleName;
+            ManagedIdentityResourceId = source.ManagedIdentityResourceId;
+            ManagedIdentityObjectId = source.ManagedIdentityObjectId;
+            CosmosDbAccountResourceId = source.CosmosDbAccountResourceId;
+            CosmosDbDatabase = source.CosmosDbDatabase;
+            CosmosDbContainer = source.CosmosDbContainer;
+            RetrievalStartDate = source.RetrievalStartDate;
+        }
+
+        /// <summary>The table data is ingested into.</summary>
+        public string? TableName { get; set; }
+
+        /// <summary>The ingestion mapping.</summary>
+        public string? MappingRuleName { get; set; }
+
+        /// <summary>The managed identity the connection reads with.</summary>
+        public string? ManagedIdentityResourceId { get; set; }
+
+        /// <summary>The object id of that identity.</summary>
+        public string? ManagedIdentityObjectId { get; set; }
+
+        /// <summary>The Cosmos DB account's resource id.</summary>
+        public string? CosmosDbAccountResourceId { get; set; }
+
+        /// <summary>The Cosmos DB database.</summary>
+        public string? CosmosDbDatabase { get; set; }
+
+        /// <summary>The Cosmos DB container.</summary>
+        public string? CosmosDbContainer { get; set; }
+
+        /// <summary>When set, documents changed since this date are retrieved.</summary>
+        public DateTimeOffset? RetrievalStartDate { get; set; }
     }
 
     /// <summary>A data connection of a kind this version does not model yet; its properties are kept as JSON.</summary>

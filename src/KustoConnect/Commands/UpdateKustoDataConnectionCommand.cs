@@ -1,0 +1,399 @@
+using System;
+using System.Collections.Concurrent;
+using System.Collections.Generic;
+using System.Linq;
+using System.Management.Automation;
+using KustoConnect.Engine;
+using KustoConnect.Internal;
+using KustoConnect.Models;
+
+namespace KustoConnect.Commands
+{
+    /// <summary>
+    /// <para type="synopsis">Changes some properties of an existing data connection of any kind; every property you do not pass stays as it is.</para>
+    /// </summary>
+    /// <remarks>
+    /// The current data connection is read first, only the parameters you pass are changed on it, and the result is saved:
+    /// kind and location never need repeating. A parameter that the connection's kind does not have (for example
+    /// -Compression on an IoT Hub connection) is refused before anything is written.
+    /// </remarks>
+    [Cmdlet(VerbsData.Update, "KustoDataConnection", DefaultParameterSetName = ByNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [OutputType(typeof(KustoDataConnection))]
+    public sealed class UpdateKustoDataConnectionCommand : KustoCmdlet
+    {
+        /// <summary>Parameter set: by resource group, cluster, database and name.</summary>
+        public const string ByNameSet = "ByName";
+
+        /// <summary>Parameter set: a data connection object from Get-KustoDataConnection or New-Kusto*Connection.</summary>
+        public const string ByInputObjectSet = "ByInputObject";
+
+        /// <summary>Parameter set: by resource id.</summary>
+        public const string ByResourceIdSet = "ByResourceId";
+
+        /// <summary>The parameters that change a property; each kind accepts only its own (see <see cref="Applicable"/>).</summary>
+        private static readonly string[] ChangeParameters =
+        {
+            nameof(ConsumerGroup), nameof(TableName), nameof(MappingRuleName), nameof(DataFormat), nameof(EventSystemProperty),
+            nameof(DatabaseRouting), nameof(RetrievalStartDate), nameof(ManagedIdentityResourceId), nameof(IotHubResourceId),
+            nameof(SharedAccessPolicyName), nameof(EventHubResourceId), nameof(Compression), nameof(StorageAccountResourceId),
+            nameof(EventGridResourceId), nameof(IgnoreFirstRecord), nameof(BlobStorageEventType), nameof(CosmosDbAccountResourceId),
+            nameof(CosmosDbDatabase), nameof(CosmosDbContainer),
+        };
+
+        private static readonly Dictionary<string, string[]> Applicable = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["IotHub"] = new[]
+            {
+                nameof(IotHubResourceId), nameof(SharedAccessPolicyName), nameof(ConsumerGroup), nameof(TableName), nameof(MappingRuleName),
+                nameof(DataFormat), nameof(EventSystemProperty), nameof(DatabaseRouting), nameof(RetrievalStartDate),
+            },
+            ["EventHub"] = new[]
+            {
+                nameof(EventHubResourceId), nameof(ConsumerGroup), nameof(TableName), nameof(MappingRuleName), nameof(DataFormat),
+                nameof(EventSystemProperty), nameof(Compression), nameof(ManagedIdentityResourceId), nameof(DatabaseRouting), nameof(RetrievalStartDate),
+            },
+            ["EventGrid"] = new[]
+            {
+                nameof(StorageAccountResourceId), nameof(EventGridResourceId), nameof(EventHubResourceId), nameof(ConsumerGroup), nameof(TableName),
+                nameof(MappingRuleName), nameof(DataFormat), nameof(IgnoreFirstRecord), nameof(BlobStorageEventType), nameof(ManagedIdentityResourceId),
+                nameof(DatabaseRouting),
+            },
+            ["CosmosDb"] = new[]
+            {
+                nameof(CosmosDbAccountResourceId), nameof(CosmosDbDatabase), nameof(CosmosDbContainer), nameof(TableName), nameof(MappingRuleName),
+                nameof(ManagedIdentityResourceId), nameof(RetrievalStartDate),
+            },
+        };
+
+        /// <summary>The resource group of the cluster.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string ResourceGroupName { get; set; } = null!;
+
+        /// <summary>The cluster.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string ClusterName { get; set; } = null!;
+
+        /// <summary>The database.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string DatabaseName { get; set; } = null!;
+
+        /// <summary>The data connection to change.</summary>
+        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("DataConnectionName")]
+        public string Name { get; set; } = null!;
+
+        /// <summary>A data connection from Get-KustoDataConnection or New-Kusto*Connection.</summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
+        [ValidateNotNull]
+        public KustoDataConnection InputObject { get; set; } = null!;
+
+        /// <summary>The data connection's resource id.</summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByResourceIdSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("Id")]
+        public string ResourceId { get; set; } = null!;
+
+        /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>
+        [Parameter(ParameterSetName = ByNameSet)]
+        [ValidateNotNullOrEmpty]
+        public string? SubscriptionId { get; set; }
+
+        /// <summary>IoT Hub, Event Hub, Event Grid: the consumer group the connection reads with.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ConsumerGroup { get; set; }
+
+        /// <summary>The table that receives the data; '' clears it (IoT Hub, Event Hub, Event Grid: each message then names it).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        [AllowEmptyString]
+        public string? TableName { get; set; }
+
+        /// <summary>The ingestion mapping; '' clears it.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        [AllowEmptyString]
+        [Alias("MappingName")]
+        public string? MappingRuleName { get; set; }
+
+        /// <summary>IoT Hub, Event Hub, Event Grid: the data format (case-insensitive; RAW is not supported for IoT Hub); '' clears it.</summary>
+        [Parameter]
+        [ValidateNotNull]
+        [AllowEmptyString]
+        [ArgumentCompleter(typeof(DataFormatCompleter))]
+        public string? DataFormat { get; set; }
+
+        /// <summary>IoT Hub, Event Hub: the system properties added to each record (replaces the list; @() clears it).</summary>
+        [Parameter]
+        [ValidateNotNull]
+        [AllowEmptyCollection]
+        [Alias("EventSystemProperties")]
+        public string[]? EventSystemProperty { get; set; }
+
+        /// <summary>IoT Hub, Event Hub, Event Grid: Single or Multi.</summary>
+        [Parameter]
+        [ValidateSet("Single", "Multi", IgnoreCase = true)]
+        public string? DatabaseRouting { get; set; }
+
+        /// <summary>IoT Hub, Event Hub, Cosmos DB: ingest what the source still retains from this date on.</summary>
+        [Parameter]
+        public DateTime? RetrievalStartDate { get; set; }
+
+        /// <summary>Event Hub, Event Grid, Cosmos DB: the managed identity the connection reads with.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? ManagedIdentityResourceId { get; set; }
+
+        /// <summary>IoT Hub: the IoT hub's resource id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? IotHubResourceId { get; set; }
+
+        /// <summary>IoT Hub: the hub's shared access policy; it must grant ServiceConnect.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? SharedAccessPolicyName { get; set; }
+
+        /// <summary>Event Hub, Event Grid: the event hub's resource id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? EventHubResourceId { get; set; }
+
+        /// <summary>Event Hub: None or GZip.</summary>
+        [Parameter]
+        [ValidateSet("None", "GZip", IgnoreCase = true)]
+        public string? Compression { get; set; }
+
+        /// <summary>Event Grid: the storage account's resource id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? StorageAccountResourceId { get; set; }
+
+        /// <summary>Event Grid: the Event Grid subscription's resource id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? EventGridResourceId { get; set; }
+
+        /// <summary>Event Grid: skip the first record of every file (-IgnoreFirstRecord:$false turns it off).</summary>
+        [Parameter]
+        public SwitchParameter IgnoreFirstRecord { get; set; }
+
+        /// <summary>Event Grid: Microsoft.Storage.BlobCreated or Microsoft.Storage.BlobRenamed.</summary>
+        [Parameter]
+        [ValidateSet("Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobRenamed", IgnoreCase = true)]
+        public string? BlobStorageEventType { get; set; }
+
+        /// <summary>Cosmos DB: the Cosmos DB account's resource id.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CosmosDbAccountResourceId { get; set; }
+
+        /// <summary>Cosmos DB: the Cosmos DB database.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CosmosDbDatabase { get; set; }
+
+        /// <summary>Cosmos DB: the container.</summary>
+        [Parameter]
+        [ValidateNotNullOrEmpty]
+        public string? CosmosDbContainer { get; set; }
+
+        /// <inheritdoc />
+        protected override void ProcessRecord()
+        {
+            var session = RequireSession();
+            var passed = ChangeParameters.Where(p => MyInvocation.BoundParameters.ContainsKey(p)).ToList();
+            DataConnectionRef target;
+            try
+            {
+                target = ResolveTarget(session);
+                if (passed.Count == 0)
+                {
+                    throw new KustoValidationException(
+                        "NothingToUpdate",
+                        "Pass at least one property to change, e.g. -DataFormat or -TableName. Properties you do not pass stay as they are.",
+                        "InputObject");
+                }
+
+                CheckResourceIds();
+                if (ParameterSetName == ByInputObjectSet && !string.IsNullOrEmpty(InputObject.Kind))
+                {
+                    CheckApplicable(InputObject.Kind!, passed);
+                }
+            }
+            catch (KustoValidationException e)
+            {
+                WriteEngineError(e, InputObject ?? (object?)ResourceId ?? Name);
+                return;
+            }
+
+            var description = $"Data connection '{target.Name}' in {target.Database.ClusterName}/{target.Database.DatabaseName} ({string.Join(", ", passed)})";
+            if (!ShouldProcess(description, "Update"))
+            {
+                return;
+            }
+
+            var warnings = new ConcurrentQueue<string>();
+            var passedSet = new HashSet<string>(passed, StringComparer.OrdinalIgnoreCase);
+            try
+            {
+                var updated = RunEngine((observer, token) => session.DataConnections.UpdateAsync(
+                    target,
+                    current =>
+                    {
+                        CheckApplicable(current.Kind, passed);
+                        Apply(current, passedSet, warnings);
+                    },
+                    observer,
+                    token));
+                WriteWarnings(warnings);
+                WriteObject(KustoDataConnection.From(updated));
+            }
+            catch (Exception e) when (IsItemError(e))
+            {
+                WriteWarnings(warnings);
+                WriteEngineError(e, target.ResourceId);
+            }
+        }
+
+        private DataConnectionRef ResolveTarget(KustoSession session)
+        {
+            switch (ParameterSetName)
+            {
+                case ByInputObjectSet:
+                    if (string.IsNullOrEmpty(InputObject.Id))
+                    {
+                        throw new KustoValidationException("InputObjectHasNoId", "The data connection object has no Id.", nameof(InputObject));
+                    }
+
+                    return DataConnectionRef.Parse(InputObject.Id!);
+                case ByResourceIdSet:
+                    return DataConnectionRef.Parse(ResourceId);
+                default:
+                    return DataConnectionRef.Create(DatabaseRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName, DatabaseName), Name);
+            }
+        }
+
+        /// <summary>The resource ids whose shape does not depend on the kind are checked before any request.</summary>
+        private void CheckResourceIds()
+        {
+            IotHubResourceId = IotHubResourceId == null ? null : KustoRules.ParseIotHubResourceId(IotHubResourceId).ResourceId;
+            EventHubResourceId = EventHubResourceId == null ? null : KustoRules.ParseEventHubResourceId(EventHubResourceId);
+            StorageAccountResourceId = StorageAccountResourceId == null ? null : KustoRules.ParseStorageAccountResourceId(StorageAccountResourceId);
+            EventGridResourceId = EventGridResourceId == null ? null : KustoRules.ParseEventGridResourceId(EventGridResourceId);
+            CosmosDbAccountResourceId = CosmosDbAccountResourceId == null ? null : KustoRules.ParseCosmosDbAccountResourceId(CosmosDbAccountResourceId);
+            ManagedIdentityResourceId = ManagedIdentityResourceId == null ? null : KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId);
+        }
+
+        private static void CheckApplicable(string kind, IReadOnlyCollection<string> passed)
+        {
+            if (!Applicable.TryGetValue(kind, out var applicable))
+            {
+                throw new KustoValidationException(
+                    "DataConnectionKindNotSupported",
+                    $"Data connections of kind '{kind}' cannot be updated by this version of KustoConnect.",
+                    "Kind");
+            }
+
+            var wrong = passed.Where(p => !applicable.Contains(p)).ToList();
+            if (wrong.Count > 0)
+            {
+                throw new KustoValidationException(
+                    "ParameterNotValidForKind",
+                    $"{string.Join(", ", wrong.Select(p => "-" + p))} {(wrong.Count == 1 ? "does" : "do")} not apply to {kind} data connections. "
+                    + $"A {kind} data connection accepts: {string.Join(", ", applicable.Select(p => "-" + p))}.",
+                    wrong[0]);
+            }
+        }
+
+        /// <summary>Sets only the passed parameters on the current model (runs in the engine, between its GET and PUT).</summary>
+        private void Apply(DataConnection current, HashSet<string> passed, ConcurrentQueue<string> warnings)
+        {
+            bool Passed(string name) => passed.Contains(name);
+            var kind = (DataConnectionKind)Enum.Parse(typeof(DataConnectionKind), current.Kind, ignoreCase: true);
+            string? format = Passed(nameof(DataFormat)) && DataFormat!.Length > 0 ? KustoRules.NormalizeDataFormat(DataFormat, kind) : null;
+            string? routing = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting);
+            var retrieval = RetrievalStartDate.HasValue ? new DateTimeOffset(RetrievalStartDate.Value.ToUniversalTime()) : (DateTimeOffset?)null;
+
+            switch (current)
+            {
+                case IotHubDataConnection iot:
+                    iot.IotHubResourceId = IotHubResourceId ?? iot.IotHubResourceId;
+                    iot.SharedAccessPolicyName = SharedAccessPolicyName ?? iot.SharedAccessPolicyName;
+                    iot.ConsumerGroup = ConsumerGroup ?? iot.ConsumerGroup;
+                    iot.TableName = Passed(nameof(TableName)) ? TableName : iot.TableName;
+                    iot.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : iot.MappingRuleName;
+                    iot.DataFormat = Passed(nameof(DataFormat)) ? format : iot.DataFormat;
+                    iot.EventSystemProperties = Passed(nameof(EventSystemProperty)) ? EventSystemProperties(kind, warnings) : iot.EventSystemProperties;
+                    iot.DatabaseRouting = routing ?? iot.DatabaseRouting;
+                    iot.RetrievalStartDate = retrieval ?? iot.RetrievalStartDate;
+                    break;
+                case EventHubDataConnection hub:
+                    hub.EventHubResourceId = EventHubResourceId ?? hub.EventHubResourceId;
+                    hub.ConsumerGroup = ConsumerGroup ?? hub.ConsumerGroup;
+                    hub.TableName = Passed(nameof(TableName)) ? TableName : hub.TableName;
+                    hub.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : hub.MappingRuleName;
+                    hub.DataFormat = Passed(nameof(DataFormat)) ? format : hub.DataFormat;
+                    hub.EventSystemProperties = Passed(nameof(EventSystemProperty)) ? EventSystemProperties(kind, warnings) : hub.EventSystemProperties;
+                    hub.Compression = Compression == null ? hub.Compression : KustoRules.NormalizeCompression(Compression);
+                    hub.ManagedIdentityResourceId = ManagedIdentityResourceId ?? hub.ManagedIdentityResourceId;
+                    hub.DatabaseRouting = routing ?? hub.DatabaseRouting;
+                    hub.RetrievalStartDate = retrieval ?? hub.RetrievalStartDate;
+                    break;
+                case EventGridDataConnection grid:
+                    grid.StorageAccountResourceId = StorageAccountResourceId ?? grid.StorageAccountResourceId;
+                    grid.EventGridResourceId = EventGridResourceId ?? grid.EventGridResourceId;
+                    grid.EventHubResourceId = EventHubResourceId ?? grid.EventHubResourceId;
+                    grid.ConsumerGroup = ConsumerGroup ?? grid.ConsumerGroup;
+                    grid.TableName = Passed(nameof(TableName)) ? TableName : grid.TableName;
+                    grid.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : grid.MappingRuleName;
+                    grid.DataFormat = Passed(nameof(DataFormat)) ? format : grid.DataFormat;
+                    grid.IgnoreFirstRecord = Passed(nameof(IgnoreFirstRecord)) ? IgnoreFirstRecord.IsPresent : grid.IgnoreFirstRecord;
+                    grid.BlobStorageEventType = BlobStorageEventType == null ? grid.BlobStorageEventType : KustoRules.NormalizeBlobStorageEventType(BlobStorageEventType);
+                    grid.ManagedIdentityResourceId = ManagedIdentityResourceId ?? grid.ManagedIdentityResourceId;
+                    grid.DatabaseRouting = routing ?? grid.DatabaseRouting;
+                    break;
+                case CosmosDbDataConnection cosmos:
+                    cosmos.CosmosDbAccountResourceId = CosmosDbAccountResourceId ?? cosmos.CosmosDbAccountResourceId;
+                    cosmos.CosmosDbDatabase = CosmosDbDatabase ?? cosmos.CosmosDbDatabase;
+                    cosmos.CosmosDbContainer = CosmosDbContainer ?? cosmos.CosmosDbContainer;
+                    cosmos.TableName = Passed(nameof(TableName)) ? TableName : cosmos.TableName;
+                    cosmos.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : cosmos.MappingRuleName;
+                    cosmos.ManagedIdentityResourceId = ManagedIdentityResourceId ?? cosmos.ManagedIdentityResourceId;
+                    cosmos.RetrievalStartDate = retrieval ?? cosmos.RetrievalStartDate;
+                    break;
+            }
+        }
+
+        /// <summary>The names in their documented spelling; unknown ones are kept and reported (the service's list grows).</summary>
+        private List<string> EventSystemProperties(DataConnectionKind kind, ConcurrentQueue<string> warnings)
+        {
+            var documented = kind == DataConnectionKind.IotHub ? KustoRules.IotHubEventSystemProperties : KustoRules.EventHubEventSystemProperties;
+            var result = new List<string>();
+            foreach (var name in EventSystemProperty!.Where(n => !string.IsNullOrWhiteSpace(n)))
+            {
+                var known = documented.FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
+                if (known == null)
+                {
+                    warnings.Enqueue($"'{name}' is not a {kind} event system property KustoConnect knows ({string.Join(", ", documented)}). It is sent as given; the service decides.");
+                }
+
+                result.Add(known ?? name);
+            }
+
+            return result;
+        }
+
+        private void WriteWarnings(ConcurrentQueue<string> warnings)
+        {
+            while (warnings.TryDequeue(out var warning))
+            {
+                WriteWarning(warning);
+            }
+        }
+    }
+}
