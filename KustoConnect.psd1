@@ -16,6 +16,7 @@
         'Disconnect-KustoAccount'
         'Get-KustoContext'
         'Set-KustoContext'
+        'Set-KustoContext'
         'New-KustoIotHubConnection'
         'New-KustoEventHubConnection'
         'New-KustoEventGridConnection'

@@ -37,6 +37,7 @@ namespace KustoConnect.Engine
         private KustoSession(ConnectionOptions options, EngineSettings settings)
         {
             CredentialKind = options.CredentialKind;
+            CredentialSource = options.TokenProvider?.Name;
             ArmEndpoint = options.ArmEndpoint;
             EnvironmentName = options.EnvironmentName;
             _subscriptionId = options.SubscriptionId;
@@ -94,6 +95,9 @@ namespace KustoConnect.Engine
         public string? AccountId { get; private set; }
 
         public CredentialKind CredentialKind { get; }
+
+        /// <summary>For <see cref="CredentialKind.TokenProvider"/>, the provider's name (e.g. "Az.Accounts"); otherwise null.</summary>
+        public string? CredentialSource { get; }
 
         public Uri ArmEndpoint { get; }
 

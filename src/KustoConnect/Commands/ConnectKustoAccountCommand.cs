@@ -21,16 +21,28 @@ namespace KustoConnect.Commands
         /// <summary>Parameter set: a raw access token.</summary>
         public const string AccessTokenSet = "AccessToken";
 
-        private const string DefaultArmEndpoint = "https://management.azure.com/";
-        private const string DefaultAuthorityHost = "https://login.microsoftonline.com/";
-        private const string DefaultAudience = "https://management.azure.com/";
+        /// <summary>Parameter set: a service principal with a certificate file (PFX or PEM).</summary>
+        public const string CertificateFileSet = "ServicePrincipalCertificateFile";
 
-        /// <summary>Sign in as a service principal (application) with a client secret.</summary>
+        /// <summary>Parameter set: a service principal with a certificate from the Windows certificate store.</summary>
+        public const string CertificateThumbprintSet = "ServicePrincipalCertificateThumbprint";
+
+        /// <summary>Parameter set: the managed identity of the host.</summary>
+        public const string ManagedIdentitySet = "ManagedIdentity";
+
+        /// <summary>Parameter set: the AZURE_* environment variables (secret, certificate or workload identity federation).</summary>
+        public const string EnvironmentVariablesSet = "EnvironmentVariables";
+
+        /// <summary>Sign in as a service principal (application).</summary>
         [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
         public SwitchParameter ServicePrincipal { get; set; }
 
         /// <summary>The Entra ID tenant (directory) id or domain.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
         [Parameter(ParameterSetName = AccessTokenSet)]
         [ValidateNotNullOrEmpty]
         [Alias("Tenant")]
@@ -42,15 +54,58 @@ namespace KustoConnect.Commands
         [Credential]
         public PSCredential? Credential { get; set; }
 
+        /// <summary>The application (client) id of the service principal that owns the certificate.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("ClientId")]
+        public string? ApplicationId { get; set; }
+
+        /// <summary>A PFX (PKCS#12) file, or a PEM file with the certificate and its unencrypted private key.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificatePath { get; set; }
+
+        /// <summary>The password of the PFX file.</summary>
+        [Parameter(ParameterSetName = CertificateFileSet)]
+        [ValidateNotNull]
+        public SecureString? CertificatePassword { get; set; }
+
+        /// <summary>The thumbprint of a certificate in the CurrentUser or LocalMachine "My" store (Windows only).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+        [ValidateNotNullOrEmpty]
+        public string? CertificateThumbprint { get; set; }
+
+        /// <summary>Sign in with the managed identity of this host (Azure Automation, App Service, Functions, VMs).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = ManagedIdentitySet)]
+        public SwitchParameter Identity { get; set; }
+
+        /// <summary>
+        /// Sign in as the service principal the AZURE_* environment variables describe: AZURE_TENANT_ID, AZURE_CLIENT_ID and
+        /// one of AZURE_CLIENT_SECRET, AZURE_CLIENT_CERTIFICATE_PATH (+ AZURE_CLIENT_CERTIFICATE_PASSWORD) or
+        /// AZURE_FEDERATED_TOKEN_FILE (workload identity federation, e.g. Kubernetes or GitHub Actions).
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = EnvironmentVariablesSet)]
+        public SwitchParameter EnvironmentVariables { get; set; }
+
         /// <summary>An access token for Azure Resource Manager.</summary>
         [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
         [ValidateNotNull]
         public SecureString? AccessToken { get; set; }
 
-        /// <summary>The account the access token belongs to (shown by Get-KustoContext).</summary>
+        /// <summary>
+        /// With -AccessToken: the account the token belongs to (shown by Get-KustoContext). With -Identity: the client id of a
+        /// user-assigned managed identity (omit it for the system-assigned identity).
+        /// </summary>
         [Parameter(ParameterSetName = AccessTokenSet)]
+        [Parameter(ParameterSetName = ManagedIdentitySet)]
         [ValidateNotNullOrEmpty]
         public string? AccountId { get; set; }
+
+        /// <summary>The Azure cloud: AzureCloud (default), AzureChinaCloud or AzureUSGovernment.</summary>
+        [Parameter]
+        [ValidateSet("AzureCloud", "AzureChinaCloud", "AzureUSGovernment", IgnoreCase = true)]
+        public string? Environment { get; set; }
 
         /// <summary>The subscription the data cmdlets act in unless they are given -SubscriptionId.</summary>
         [Parameter]
@@ -88,29 +143,56 @@ namespace KustoConnect.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            var cloud = KustoCloud.Get(Environment ?? KustoCloud.AzureCloud.Name);
+            var authorityHost = AuthorityHost;
+            if (authorityHost == null && Environment == null && ParameterSetName == EnvironmentVariablesSet
+                && System.Environment.GetEnvironmentVariable("AZURE_AUTHORITY_HOST") is { Length: > 0 } fromVariable)
+            {
+                authorityHost = new Uri(fromVariable);
+            }
+
+            var custom = ArmEndpoint != null || authorityHost != null || Audience != null;
             var options = new ConnectionOptions
             {
                 SubscriptionId = SubscriptionId,
-                ArmEndpoint = ArmEndpoint ?? new Uri(DefaultArmEndpoint),
-                AuthorityHost = AuthorityHost ?? new Uri(DefaultAuthorityHost),
-                Audience = Audience ?? DefaultAudience,
-                TrustedCertificatePath = TrustedCertificatePath == null ? null : ResolveFile(TrustedCertificatePath),
-                EnvironmentName = ArmEndpoint == null && AuthorityHost == null ? "AzureCloud" : "Custom",
+                ArmEndpoint = ArmEndpoint ?? cloud.ArmEndpoint,
+                AuthorityHost = authorityHost ?? cloud.AuthorityHost,
+                Audience = Audience ?? cloud.Audience,
+                TrustedCertificatePath = TrustedCertificatePath == null ? null : ResolveFile(TrustedCertificatePath, "trusted certificate"),
+                EnvironmentName = custom ? "Custom" : cloud.Name,
+                TenantId = TenantId,
             };
 
-            if (ParameterSetName == ServicePrincipalSet)
+            switch (ParameterSetName)
             {
-                options.CredentialKind = CredentialKind.ServicePrincipalSecret;
-                options.TenantId = TenantId;
-                options.ClientId = Credential!.UserName;
-                options.ClientSecret = Credential.Password;
-            }
-            else
-            {
-                options.CredentialKind = CredentialKind.AccessToken;
-                options.TenantId = TenantId;
-                options.ClientId = AccountId;
-                options.AccessToken = AccessToken;
+                case ServicePrincipalSet:
+                    options.CredentialKind = CredentialKind.ServicePrincipalSecret;
+                    options.ClientId = Credential!.UserName;
+                    options.ClientSecret = Credential.Password;
+                    break;
+                case CertificateFileSet:
+                    options.CredentialKind = CredentialKind.ServicePrincipalCertificate;
+                    options.ClientId = ApplicationId;
+                    options.CertificatePath = ResolveFile(CertificatePath!, "certificate");
+                    options.CertificatePassword = CertificatePassword;
+                    break;
+                case CertificateThumbprintSet:
+                    options.CredentialKind = CredentialKind.ServicePrincipalCertificate;
+                    options.ClientId = ApplicationId;
+                    options.CertificateThumbprint = CertificateThumbprint;
+                    break;
+                case ManagedIdentitySet:
+                    options.CredentialKind = CredentialKind.ManagedIdentity;
+                    options.ManagedIdentityClientId = AccountId;
+                    break;
+                case EnvironmentVariablesSet:
+                    options.CredentialKind = CredentialKind.EnvironmentVariables;
+                    break;
+                default:
+                    options.CredentialKind = CredentialKind.AccessToken;
+                    options.ClientId = AccountId;
+                    options.AccessToken = AccessToken;
+                    break;
             }
 
             KustoSession session;
@@ -128,7 +210,7 @@ namespace KustoConnect.Commands
             {
                 if (!SkipValidation.IsPresent)
                 {
-                    WriteVerbose($"Requesting a token from {options.AuthorityHost} for {options.Audience} as {options.ClientId ?? "the given access token"}.");
+                    WriteVerbose($"Signing in ({options.CredentialKind}, {options.EnvironmentName}): requesting a token for {options.Audience} as {Who(options)}.");
                     RunEngine((observer, token) => session.SignInAsync(token));
                 }
             }
@@ -148,14 +230,29 @@ namespace KustoConnect.Commands
             WriteObject(new KustoContext(session));
         }
 
-        private string ResolveFile(string path)
+        private static string Who(ConnectionOptions options)
+        {
+            switch (options.CredentialKind)
+            {
+                case CredentialKind.ManagedIdentity:
+                    return options.ManagedIdentityClientId == null ? "the system-assigned managed identity" : "the user-assigned managed identity " + options.ManagedIdentityClientId;
+                case CredentialKind.EnvironmentVariables:
+                    return "the service principal of the AZURE_* environment variables (" + (ConnectionOptions.DescribeEnvironmentVariables() ?? "incomplete") + ")";
+                case CredentialKind.AccessToken:
+                    return "the given access token";
+                default:
+                    return "application " + options.ClientId + " from " + options.AuthorityHost;
+            }
+        }
+
+        private string ResolveFile(string path, string what)
         {
             var resolved = GetUnresolvedProviderPathFromPSPath(path);
             if (!File.Exists(resolved))
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new FileNotFoundException($"The trusted certificate file '{resolved}' does not exist.", resolved),
-                    "TrustedCertificateNotFound", ErrorCategory.ObjectNotFound, path));
+                    new FileNotFoundException($"The {what} file '{resolved}' does not exist.", resolved),
+                    what == "certificate" ? "CertificateNotFound" : "TrustedCertificateNotFound", ErrorCategory.ObjectNotFound, path));
             }
 
             return resolved;

@@ -27,14 +27,28 @@ namespace KustoConnect.Internal
             base.StopProcessing();
         }
 
-        /// <summary>The session of this runspace; a terminating error when there is none.</summary>
+        /// <summary>
+        /// The session of this runspace (Connect-KustoAccount's, else one from the environment: Az.Accounts, AZURE_* variables,
+        /// managed identity); a terminating error when there is none.
+        /// </summary>
         protected KustoSession RequireSession()
         {
-            var session = SessionStore.Current;
+            KustoSession? session;
+            try
+            {
+                session = SessionStore.Resolve(this);
+            }
+            catch (KustoException e)
+            {
+                ThrowTerminatingError(ToErrorRecord(e, null));
+                return null!;
+            }
+
             if (session == null)
             {
                 ThrowTerminatingError(new ErrorRecord(
-                    new InvalidOperationException("Not signed in. Run Connect-KustoAccount first."),
+                    new InvalidOperationException(
+                        "Not signed in. Run Connect-KustoAccount, or Connect-AzAccount (Az.Accounts), or set the AZURE_* sign-in environment variables."),
                     "NotConnected", ErrorCategory.AuthenticationError, null));
             }
 

@@ -12,7 +12,7 @@ namespace KustoConnect.Models
             TenantId = session.TenantId;
             SubscriptionId = session.SubscriptionId;
             Environment = session.EnvironmentName;
-            CredentialKind = session.CredentialKind.ToString();
+            CredentialKind = session.CredentialSource == null ? session.CredentialKind.ToString() : session.CredentialKind + " (" + session.CredentialSource + ")";
             ArmEndpoint = session.ArmEndpoint;
         }
 
@@ -25,10 +25,13 @@ namespace KustoConnect.Models
         /// <summary>The default subscription of data cmdlets.</summary>
         public string? SubscriptionId { get; }
 
-        /// <summary>AzureCloud, Emulator or Custom.</summary>
+        /// <summary>AzureCloud, AzureChinaCloud, AzureUSGovernment or Custom.</summary>
         public string? Environment { get; }
 
-        /// <summary>How the session signs in.</summary>
+        /// <summary>
+        /// How the session signs in: ServicePrincipalSecret, ServicePrincipalCertificate, ManagedIdentity, EnvironmentVariables,
+        /// AccessToken, or "TokenProvider (Az.Accounts)".
+        /// </summary>
         public string CredentialKind { get; }
 
         /// <summary>The Azure Resource Manager endpoint.</summary>
