@@ -16,7 +16,6 @@
         'Disconnect-KustoAccount'
         'Get-KustoContext'
         'Set-KustoContext'
-        'Set-KustoContext'
         'New-KustoIotHubConnection'
         'New-KustoEventHubConnection'
         'New-KustoEventGridConnection'
