@@ -16,7 +16,7 @@
                test ran at all. Results go to out/test-results/.
       demo     build, start the emulator (--operation-duration 3) and run build/demo.ps1 against it.
       package  build, then zip out/KustoConnect into out/KustoConnect.<version>.zip.
-      bench    run bench/*.csproj (Release) if there is one.
+      bench    run each bench/*/*.csproj (Release): requests per second and latency against the emulator.
       clean    remove out/ and the bin/ and obj/ folders of every project.
 
     Test suites
@@ -343,15 +343,14 @@ function Invoke-PackageTask {
 
 function Invoke-BenchTask {
     Write-Step 'Benchmarks'
-    $projects = @(Get-ChildItem -Path (Join-Path $RepoRoot 'bench/*.csproj') -File -ErrorAction SilentlyContinue)
+    $projects = @(Get-ChildItem -Path (Join-Path $RepoRoot 'bench/*/*.csproj') -File -ErrorAction SilentlyContinue)
     if ($projects.Count -eq 0) {
-        Write-Note 'There is no benchmark project (bench/*.csproj).'
+        Write-Note 'There is no benchmark project (bench/*/*.csproj).'
         return
     }
     foreach ($project in $projects) {
         Write-Step "bench: $($project.BaseName)"
-        # --filter '*' runs every benchmark without BenchmarkDotNet's interactive selection prompt.
-        Invoke-Native $Dotnet @('run', '-c', 'Release', '--project', $project.FullName, '--', '--filter', '*') "Benchmark $($project.BaseName)"
+        Invoke-Native $Dotnet @('run', '-c', 'Release', '--project', $project.FullName) "Benchmark $($project.BaseName)"
     }
 }
 
