@@ -279,9 +279,11 @@ internal sealed partial class ArmApi
 
     private static string DataConnectionKey(KustoScope scope, string name) => (scope.DatabaseId + "/DataConnections/" + name).ToLowerInvariant();
 
+    // The Kusto resource provider's own wording (recorded: dotnet-EventHubDataConnectionTests.json), with the
+    // capitalised id it uses everywhere, not ARM's generic "The Resource ... under resource group ..." message.
     private static Task DataConnectionNotFound(ArmRequest r, KustoScope scope, string name) =>
         Http.Error(r.Http, 404, "ResourceNotFound",
-            $"The Resource 'Microsoft.Kusto/clusters/{scope.Cluster.Name}/databases/{scope.Database.Name}/dataConnections/{name}' under resource group '{scope.Group.Name}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
+            $"The resource with identifier '{scope.DatabaseId}/DataConnections/{name}' is not found.");
 
     [GeneratedRegex(@"^[a-zA-Z0-9 .\-]{1,40}$", RegexOptions.CultureInvariant)]
     private static partial Regex DataConnectionName();

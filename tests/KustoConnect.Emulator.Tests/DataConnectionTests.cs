@@ -94,7 +94,7 @@ public sealed class DataConnectionTests : IClassFixture<EmulatorFixture>
         Assert.Equal(HttpStatusCode.NotFound, gone.StatusCode);
         var error = (await EmulatorFixture.ReadJsonAsync(gone))["error"]!;
         Assert.Equal("ResourceNotFound", error["code"]!.GetValue<string>());
-        Assert.StartsWith($"The Resource 'Microsoft.Kusto/clusters/mykustocluster/databases/mykustodatabase/dataConnections/{name}' under resource group 'testrg' was not found.", error["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Equal($"The resource with identifier '/subscriptions/{DefaultWorld.SubscriptionId}/resourceGroups/testrg/providers/Microsoft.Kusto/Clusters/mykustocluster/Databases/mykustodatabase/DataConnections/{name}' is not found.", error["message"]!.GetValue<string>());
 
         using var again = await emulator.SendAsync(HttpMethod.Delete, Path(name));
         Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
