@@ -50,7 +50,8 @@ namespace KustoConnect.Engine.Tests
 
             Assert.Empty(handler.Unexpected);
             Assert.Equal(0, handler.Remaining);
-            var created = Assert.IsType<UnknownDataConnection>(result);
+            // Sent verbatim as raw properties; read back as the typed Event Hub model.
+            var created = Assert.IsType<EventHubDataConnection>(result);
             Assert.Equal("EventHub", created.Kind);
             Assert.Equal("event-hub-dc", created.Name);
             Assert.Equal("0c302431-1ad0-4187-87c9-d4cebcf7edc2", created.SubscriptionId);
@@ -60,10 +61,7 @@ namespace KustoConnect.Engine.Tests
             Assert.Equal("East US", created.Location);
             Assert.Equal("Succeeded", created.ProvisioningState);
             Assert.Equal("Microsoft.Kusto/Clusters/Databases/DataConnections", created.Type);
-            using (var properties = JsonDocument.Parse(created.RawPropertiesJson))
-            {
-                Assert.Equal("$Default", properties.RootElement.GetProperty("consumerGroup").GetString());
-            }
+            Assert.Equal("$Default", created.ConsumerGroup);
 
             var sentPut = handler.Sent[0];
             Assert.Equal("PUT", sentPut.Method);
@@ -148,7 +146,8 @@ namespace KustoConnect.Engine.Tests
             Assert.Equal(new[] { "CosmosDb", "EventHub" }, connections.Select(c => c.Kind).Distinct().OrderBy(k => k, StringComparer.Ordinal));
             Assert.All(connections, c =>
             {
-                Assert.IsType<UnknownDataConnection>(c);
+                Assert.IsNotType<UnknownDataConnection>(c);
+                Assert.Equal(c.Kind == "EventHub" ? typeof(EventHubDataConnection) : typeof(CosmosDbDataConnection), c.GetType());
                 Assert.DoesNotContain("/", c.Name, StringComparison.Ordinal);
                 Assert.Equal("sdkCluster584", c.ClusterName);
                 Assert.Equal("sdkDatabase584", c.DatabaseName);
