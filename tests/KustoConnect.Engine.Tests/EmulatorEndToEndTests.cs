@@ -104,7 +104,7 @@ namespace KustoConnect.Engine.Tests
 
             var error = await Assert.ThrowsAsync<KustoAuthenticationException>(() => session.SignInAsync(CancellationToken.None));
 
-            Assert.Equal("AuthenticationFailed", error.ErrorId);
+            Assert.Equal("InvalidClientSecret", error.ErrorId);
             Assert.StartsWith("AADSTS", error.AadErrorCode, StringComparison.Ordinal);
             Assert.Contains(error.AadErrorCode!, error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(wrong, error.ToString(), StringComparison.Ordinal);

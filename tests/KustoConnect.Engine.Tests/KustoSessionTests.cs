@@ -153,7 +153,7 @@ namespace KustoConnect.Engine.Tests
             var error = await Assert.ThrowsAsync<KustoAuthenticationException>(() => session.SignInAsync(CancellationToken.None));
 
             Assert.Empty(handler.Unexpected);
-            Assert.Equal("AuthenticationFailed", error.ErrorId);
+            Assert.Equal("InvalidClientSecret", error.ErrorId);
             Assert.Equal("AADSTS7000215", error.AadErrorCode);
             Assert.StartsWith("Sign-in failed for application '" + Client + "' in tenant '" + Tenant + "': AADSTS7000215: Invalid client secret provided.", error.Message, StringComparison.Ordinal);
             Assert.DoesNotContain(Secret, error.Message, StringComparison.Ordinal);
