@@ -122,7 +122,7 @@ New-KustoCosmosDbConnection -ResourceGroupName testrg -ClusterName mykustocluste
         @{ Title = 'One cluster'; Code = 'Get-KustoCluster -ResourceGroupName testrg -Name mykustocluster | Format-List'; Remarks = 'Wildcards are allowed in -Name.' }
     )
     'Get-KustoDatabase' = @(
-        @{ Title = 'List the databases of a cluster'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster'; Remarks = 'Each database pipes into New-Kusto*Connection.' }
+        @{ Title = 'List the databases of a cluster'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster'; Remarks = 'Writes each database with its kind, location and retention; wildcards are allowed in -Name.' }
         @{ Title = 'One database'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster -Name mykustodatabase'; Remarks = 'Wildcards are allowed in -Name.' }
     )
 }
