@@ -39,6 +39,15 @@ namespace KustoConnect.Engine
 
         /// <summary>DELETE, then waits for the long-running operation.</summary>
         Task DeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>POST checkNameAvailability: whether a data connection named like <paramref name="target"/> can be created in its database.</summary>
+        Task<NameAvailability> CheckNameAvailabilityAsync(DataConnectionRef target, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// POST dataConnectionValidation (the same client-side rules as a create first), waits for the long-running
+        /// operation and returns the service's error messages: empty when the definition would be accepted.
+        /// </summary>
+        Task<IReadOnlyList<string>> ValidateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken);
     }
 
     internal sealed partial class DataConnectionOperations : IDataConnectionOperations, IClusterOperations
