@@ -25,6 +25,8 @@
         'Remove-KustoDataConnection'
         'Get-KustoCluster'
         'Get-KustoDatabase'
+        'Test-KustoDataConnectionName'
+        'Test-KustoDataConnection'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

@@ -125,4 +125,23 @@ New-KustoCosmosDbConnection -ResourceGroupName testrg -ClusterName mykustocluste
         @{ Title = 'List the databases of a cluster'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster'; Remarks = 'Writes each database with its kind, location and retention; wildcards are allowed in -Name.' }
         @{ Title = 'One database'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster -Name mykustodatabase'; Remarks = 'Wildcards are allowed in -Name.' }
     )
+    'Test-KustoDataConnectionName' = @(
+        @{ Title = 'Check that a name is free'; Code = 'Test-KustoDataConnectionName -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myiothubconnect'; Remarks = 'NameAvailable is false, with Reason AlreadyExists, when the database already has a data connection of that name.' }
+        @{ Title = 'Create only under a free name'; Code = @'
+$check = Test-KustoDataConnectionName @database -Name myiothubconnect
+if ($check.NameAvailable) { New-KustoIotHubConnection @database -Name myiothubconnect @iotHub } else { Write-Warning $check.Message }
+'@; Remarks = 'A name that breaks the naming rules is refused before anything is sent.' }
+    )
+    'Test-KustoDataConnection' = @(
+        @{
+            Title   = 'Validate an IoT Hub data connection before creating it'
+            Code    = @'
+Test-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase `
+    -Name myiothubconnect -IotHubResourceId '/subscriptions/<S>/resourceGroups/<R>/providers/Microsoft.Devices/IotHubs/<H>' `
+    -SharedAccessPolicyName iothubforread -TableName StormEvents -MappingRuleName StormEvents_CSV_Mapping -DataFormat csv
+'@
+            Remarks = 'Takes the parameters of New-KustoIotHubConnection. Writes one string per problem the service finds (a missing table, consumer group, ...) and nothing when the definition is valid.'
+        }
+        @{ Title = 'Re-validate every data connection of a database'; Code = 'Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase | Test-KustoDataConnection'; Remarks = 'Each stored definition is sent for validation again, e.g. after a table or consumer group was dropped.' }
+    )
 }
