@@ -1,0 +1,92 @@
+#Requires -Version 7.0
+# Sign-in as runbooks and people do it, in a fresh pwsh against the emulator process, and what must never be written:
+# the client secret or an issued token, in any stream or transcript.
+
+BeforeAll {
+    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    Import-Module $env:KUSTOCONNECT_MODULE_MANIFEST -Force
+    $script:emulator = Start-EmulatorProcess -DllPath $env:KUSTOCONNECT_EMULATOR_DLL -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
+    $script:database = @{ ResourceGroupName = 'testrg'; ClusterName = 'mykustocluster'; DatabaseName = 'mykustodatabase' }
+    $script:endpoints = @{
+        SubscriptionId         = $script:emulator.SubscriptionId
+        ArmEndpoint            = $script:emulator.Url
+        AuthorityHost          = $script:emulator.AuthorityHost
+        TrustedCertificatePath = $script:emulator.CertificatePath
+    }
+    # The emulator's well-known identities (its default world).
+    $script:identityHeader = 'kc-emulator-identity-header-5Tg2'
+    $script:demoSecret = 'kc-emulator-demo-secret-7Qw9Zr2Lx5'
+    $script:variables = 'IDENTITY_ENDPOINT', 'IDENTITY_HEADER', 'AZURE_TENANT_ID', 'AZURE_CLIENT_ID', 'AZURE_CLIENT_SECRET',
+        'AZURE_AUTHORITY_HOST', 'KUSTOCONNECT_ARM_ENDPOINT', 'KUSTOCONNECT_TRUSTED_CERTIFICATE_PATH'
+}
+
+AfterAll {
+    if ($script:emulator) { Stop-EmulatorProcess -Emulator $script:emulator }
+}
+
+Describe 'Connect-KustoAccount, each way a runbook signs in' {
+    AfterEach {
+        Disconnect-KustoAccount
+        foreach ($name in $script:variables) { [Environment]::SetEnvironmentVariable($name, $null) }
+    }
+
+    It 'signs in with the managed identity of an Automation account (IDENTITY_ENDPOINT and IDENTITY_HEADER)' {
+        $env:IDENTITY_ENDPOINT = [uri]::new([uri] $script:emulator.Url, 'msi/token').AbsoluteUri
+        $env:IDENTITY_HEADER = $script:identityHeader
+        $context = Connect-KustoAccount -Identity @script:endpoints -ErrorAction Stop
+        $context.CredentialKind | Should -Be 'ManagedIdentity'
+        $parameters = Get-WalkthroughParameter -Emulator $script:emulator -Name 'by-managed-identity'
+        (New-KustoIotHubConnection @parameters -ErrorAction Stop).ProvisioningState | Should -Be 'Succeeded'
+        Remove-KustoDataConnection @script:database -Name 'by-managed-identity' -Force
+    }
+
+    It 'signs in from the AZURE_* environment variables' {
+        $env:AZURE_TENANT_ID = $script:emulator.TenantId
+        $env:AZURE_CLIENT_ID = '5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978'
+        $env:AZURE_CLIENT_SECRET = $script:demoSecret
+        $context = Connect-KustoAccount -EnvironmentVariables @script:endpoints -ErrorAction Stop
+        $context.CredentialKind | Should -Be 'EnvironmentVariables'
+        { Get-KustoDataConnection @script:database -ErrorAction Stop } | Should -Not -Throw
+    }
+
+    It 'refuses a principal with Reader rights on a write, as PermissionDenied' {
+        $reader = [pscredential]::new('9d8c7b6a-5e4f-4a3b-8c2d-1e0f9a8b7c6d', (ConvertTo-SecureString 'kc-emulator-reader-secret-3Hn8Vb1Kp4' -AsPlainText -Force))
+        Connect-KustoAccount -ServicePrincipal -TenantId $script:emulator.TenantId -Credential $reader @script:endpoints -ErrorAction Stop | Out-Null
+        $parameters = Get-WalkthroughParameter -Emulator $script:emulator -Name 'by-reader'
+        New-KustoIotHubConnection @parameters -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].CategoryInfo.Category | Should -Be 'PermissionDenied'
+    }
+}
+
+Describe 'Secrets never reach an output stream or a transcript' {
+    AfterEach {
+        Disconnect-KustoAccount
+        foreach ($name in $script:variables) { [Environment]::SetEnvironmentVariable($name, $null) }
+    }
+
+    It 'keeps the client secret and every issued token out of -Verbose -Debug output, errors, the context and the transcript' {
+        $transcript = Join-Path $TestDrive 'transcript.txt'
+        $credential = [pscredential]::new('5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978', (ConvertTo-SecureString $script:demoSecret -AsPlainText -Force))
+        Start-Transcript -LiteralPath $transcript -Force | Out-Null
+        try {
+            $all = & {
+                Connect-KustoAccount -ServicePrincipal -TenantId $script:emulator.TenantId -Credential $credential @script:endpoints -Verbose -Debug
+                $parameters = Get-WalkthroughParameter -Emulator $script:emulator -Name 'secret-check'
+                New-KustoIotHubConnection @parameters -Verbose -Debug
+                Get-KustoDataConnection @script:database -Name 'no-such-connection' -Verbose -Debug -ErrorAction Continue
+                Remove-KustoDataConnection @script:database -Name 'secret-check' -Force -Verbose -Debug
+                $wrong = [pscredential]::new('5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978', (ConvertTo-SecureString 'not-the-secret-but-also-private' -AsPlainText -Force))
+                try { Connect-KustoAccount -ServicePrincipal -TenantId $script:emulator.TenantId -Credential $wrong @script:endpoints -Verbose -Debug } catch { $_ }
+                Get-KustoContext | ConvertTo-Json -Depth 10
+            } *>&1 | Out-String -Width 400
+        }
+        finally { Stop-Transcript | Out-Null }
+
+        $text = $all + (Get-Content -Raw -LiteralPath $transcript) + ($Error | Format-List * -Force | Out-String -Width 400)
+        $text | Should -Match 'Connect-KustoAccount|Requesting a token'   # the transcript really holds the session
+        $text | Should -Not -Match ([regex]::Escape($script:demoSecret))
+        $text | Should -Not -Match 'not-the-secret-but-also-private'
+        $text | Should -Not -Match 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}'   # no JWT, i.e. no issued token
+    }
+}
