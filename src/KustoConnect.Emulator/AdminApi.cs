@@ -14,13 +14,15 @@ internal sealed class AdminApi
     private readonly EmulatorSettings settings;
     private readonly FaultInjector faults;
     private readonly RequestLog log;
+    private readonly DeviceCodeStore deviceCodes;
 
-    public AdminApi(StateStore store, EmulatorSettings settings, FaultInjector faults, RequestLog log)
+    public AdminApi(StateStore store, EmulatorSettings settings, FaultInjector faults, RequestLog log, DeviceCodeStore deviceCodes)
     {
         this.store = store;
         this.settings = settings;
         this.faults = faults;
         this.log = log;
+        this.deviceCodes = deviceCodes;
     }
 
     public async Task HandleAsync(HttpContext ctx, string[] s)
@@ -33,6 +35,12 @@ internal sealed class AdminApi
         }
 
         var method = ctx.Request.Method.ToUpperInvariant();
+        if (s.Length == 3 && World.Same(s[1], "devicecode") && World.Same(s[2], "approve") && method == "POST")
+        {
+            await ApproveDeviceCodeAsync(ctx).ConfigureAwait(false);
+            return;
+        }
+
         var what = s.Length == 2 ? s[1].ToLowerInvariant() : "";
         switch (what, method)
         {
@@ -43,7 +51,11 @@ internal sealed class AdminApi
                 }
 
                 faults.Clear();
+                deviceCodes.Clear();
                 await Http.Empty(ctx, 204).ConfigureAwait(false);
+                return;
+            case ("devicelogin", "GET"):
+                await DeviceLoginPageAsync(ctx).ConfigureAwait(false);
                 return;
             case ("requests", "GET"):
                 await Http.Json(ctx, 200, Http.List(log.Snapshot().Select(e => (JsonNode)new JsonObject
@@ -81,6 +93,8 @@ internal sealed class AdminApi
     {
         ["operationDurationSeconds"] = settings.OperationDuration.TotalSeconds,
         ["tokenLifetimeSeconds"] = settings.TokenLifetime.TotalSeconds,
+        ["autoApproveDeviceCodes"] = settings.AutoApproveDeviceCodes,
+        ["deviceCodeLifetimeSeconds"] = settings.DeviceCodeLifetime.TotalSeconds,
     };
 
     private async Task UpdateSettingsAsync(HttpContext ctx)
@@ -92,22 +106,44 @@ internal sealed class AdminApi
             return;
         }
 
-        double? duration = null, lifetime = null;
+        double? duration = null, lifetime = null, deviceCodeLifetime = null;
+        bool? autoApprove = null;
         try
         {
             duration = body.Prop("operationDurationSeconds")?.GetValue<double>();
             lifetime = body.Prop("tokenLifetimeSeconds")?.GetValue<double>();
+            deviceCodeLifetime = body.Prop("deviceCodeLifetimeSeconds")?.GetValue<double>();
         }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException)
         {
-            await Http.Error(ctx, 400, "InvalidPayload", "operationDurationSeconds and tokenLifetimeSeconds must be numbers.").ConfigureAwait(false);
+            await Http.Error(ctx, 400, "InvalidPayload", "operationDurationSeconds, tokenLifetimeSeconds and deviceCodeLifetimeSeconds must be numbers.").ConfigureAwait(false);
             return;
         }
 
-        if (duration is < 0 || lifetime is <= 0)
+        try
         {
-            await Http.Error(ctx, 400, "InvalidPayload", "operationDurationSeconds must be >= 0 and tokenLifetimeSeconds > 0.").ConfigureAwait(false);
+            autoApprove = body.Prop("autoApproveDeviceCodes")?.GetValue<bool>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            await Http.Error(ctx, 400, "InvalidPayload", "autoApproveDeviceCodes must be true or false.").ConfigureAwait(false);
             return;
+        }
+
+        if (duration is < 0 || lifetime is <= 0 || deviceCodeLifetime is < 0)
+        {
+            await Http.Error(ctx, 400, "InvalidPayload", "operationDurationSeconds and deviceCodeLifetimeSeconds must be >= 0 and tokenLifetimeSeconds > 0.").ConfigureAwait(false);
+            return;
+        }
+
+        if (autoApprove is { } approve)
+        {
+            settings.AutoApproveDeviceCodes = approve;
+        }
+
+        if (deviceCodeLifetime is { } codeLifetime)
+        {
+            settings.DeviceCodeLifetime = TimeSpan.FromSeconds(codeLifetime);
         }
 
         if (duration is { } d)
@@ -124,8 +160,80 @@ internal sealed class AdminApi
     }
 
     /// <summary>
+    /// Body: {"userCode":"...","user":"kustoadmin@contoso.example"}: the person signs in "on another device" and enters
+    /// the code, so that the client polling the token endpoint gets its tokens.
+    /// </summary>
+    private async Task ApproveDeviceCodeAsync(HttpContext ctx)
+    {
+        var (body, error) = await Http.ReadObjectAsync(ctx).ConfigureAwait(false);
+        if (body is null)
+        {
+            await Http.Error(ctx, 400, "InvalidRequestContent", error!).ConfigureAwait(false);
+            return;
+        }
+
+        var userCode = body.Str("userCode");
+        var userName = body.Str("user");
+        if (string.IsNullOrWhiteSpace(userCode) || string.IsNullOrWhiteSpace(userName))
+        {
+            await Http.Error(ctx, 400, "InvalidPayload", "Give the code the client showed as userCode and the user principal name as user.").ConfigureAwait(false);
+            return;
+        }
+
+        WorldUser user;
+        WorldTenant tenant;
+        using (await store.EnterAsync(ctx.RequestAborted).ConfigureAwait(false))
+        {
+            var found = store.World.FindUser(userName);
+            var home = found is null ? null : store.World.FindTenant(found.TenantId);
+            if (found is null || home is null)
+            {
+                await Http.Error(ctx, 404, "UserNotFound", $"The user '{userName}' does not exist in the emulator's world.").ConfigureAwait(false);
+                return;
+            }
+
+            user = found;
+            tenant = home;
+        }
+
+        switch (deviceCodes.Approve(userCode, user, tenant, DateTime.UtcNow))
+        {
+            case ApprovalResult.Approved:
+                await Http.Json(ctx, 200, new JsonObject { ["userCode"] = userCode, ["user"] = user.UserPrincipalName }).ConfigureAwait(false);
+                return;
+            case ApprovalResult.UnknownCode:
+                await Http.Error(ctx, 404, "DeviceCodeNotFound", $"No sign-in is waiting for the code '{userCode}'.").ConfigureAwait(false);
+                return;
+            case ApprovalResult.Expired:
+                await Http.Error(ctx, 400, "DeviceCodeExpired", $"The code '{userCode}' has expired: the client must start a new sign-in.").ConfigureAwait(false);
+                return;
+            case ApprovalResult.AlreadyApproved:
+                await Http.Error(ctx, 409, "DeviceCodeAlreadyApproved", $"The code '{userCode}' was already approved.").ConfigureAwait(false);
+                return;
+            default:
+                await Http.Error(ctx, 403, "UserNotInTenant", $"The user '{user.UserPrincipalName}' does not belong to the tenant the code '{userCode}' was requested for.").ConfigureAwait(false);
+                return;
+        }
+    }
+
+    /// <summary>The page a device-code message points to: how to approve a code on the emulator.</summary>
+    private static async Task DeviceLoginPageAsync(HttpContext ctx)
+    {
+        var b = Http.BaseUrl(ctx);
+        ctx.Response.StatusCode = 200;
+        ctx.Response.ContentType = "text/plain; charset=utf-8";
+        await ctx.Response.WriteAsync(
+            "KustoConnect emulator: device sign-in.\n\n"
+            + "Approve the code your client shows, as a user of the emulator's world:\n"
+            + $"  POST {b}/_emulator/devicecode/approve  {{\"userCode\":\"<code>\",\"user\":\"{DefaultWorld.UserPrincipalName}\"}}\n\n"
+            + "Or approve every code for the tenant's first user:\n"
+            + $"  POST {b}/_emulator/settings  {{\"autoApproveDeviceCodes\":true}}\n",
+            ctx.RequestAborted).ConfigureAwait(false);
+    }
+
+    /// <summary>
     /// Body: {"method":"GET","pathPattern":"regex","count":1,"statusCode":429,"retryAfterSeconds":1,"errorCode":"...","errorMessage":"...",
-    /// "latencyMilliseconds":0} or, to make the next create/update operations fail, {"pathPattern":"...","operationErrorCode":"...","operationErrorMessage":"..."}.
+    /// "latencyMilliseconds":0}, {"pathPattern":"...","dropConnection":true} to abort matching requests' connections without a response, or, to make the next create/update operations fail, {"pathPattern":"...","operationErrorCode":"...","operationErrorMessage":"..."}.
     /// </summary>
     private async Task AddFaultAsync(HttpContext ctx)
     {
@@ -142,9 +250,16 @@ internal sealed class AdminApi
             var status = body.Prop("statusCode")?.GetValue<int>();
             var latency = body.Prop("latencyMilliseconds")?.GetValue<double>() ?? 0;
             var operationCode = body.Str("operationErrorCode");
-            if (status is null && latency <= 0 && operationCode is null)
+            var drop = body.Prop("dropConnection")?.GetValue<bool>() ?? false;
+            if (status is null && latency <= 0 && operationCode is null && !drop)
             {
-                await Http.Error(ctx, 400, "InvalidPayload", "A fault needs a statusCode, a latencyMilliseconds or an operationErrorCode.").ConfigureAwait(false);
+                await Http.Error(ctx, 400, "InvalidPayload", "A fault needs a statusCode, a latencyMilliseconds, dropConnection or an operationErrorCode.").ConfigureAwait(false);
+                return;
+            }
+
+            if (drop && (status is not null || operationCode is not null))
+            {
+                await Http.Error(ctx, 400, "InvalidPayload", "dropConnection sends no response, so it cannot be combined with statusCode or operationErrorCode.").ConfigureAwait(false);
                 return;
             }
 
@@ -164,6 +279,7 @@ internal sealed class AdminApi
                 ErrorCode = body.Str("errorCode"),
                 ErrorMessage = body.Str("errorMessage"),
                 Latency = TimeSpan.FromMilliseconds(latency),
+                DropConnection = drop,
                 OperationErrorCode = operationCode,
                 OperationErrorMessage = body.Str("operationErrorMessage"),
             };

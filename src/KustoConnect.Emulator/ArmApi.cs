@@ -84,7 +84,7 @@ internal sealed partial class ArmApi
             return;
         }
 
-        var principal = world.FindPrincipal(token.AppId ?? "");
+        var assignments = world.RoleAssignmentsOf(token);
         if (segments.Length == 1)
         {
             if (!HttpMethods.IsGet(ctx.Request.Method))
@@ -93,7 +93,7 @@ internal sealed partial class ArmApi
                 return;
             }
 
-            var visible = world.Subscriptions.Where(s => principal is not null && Role(principal, "/subscriptions/" + s.Id) > 0);
+            var visible = world.Subscriptions.Where(s => assignments is not null && Role(assignments, "/subscriptions/" + s.Id) > 0);
             await Http.Json(ctx, 200, Http.List(visible.Select(SubscriptionJson))).ConfigureAwait(false);
             return;
         }
@@ -106,13 +106,13 @@ internal sealed partial class ArmApi
         }
 
         var scope = "/" + string.Join('/', segments);
-        var role = principal is null ? 0 : Role(principal, scope);
+        var role = assignments is null ? 0 : Role(assignments, scope);
         var isRead = HttpMethods.IsGet(ctx.Request.Method) || HttpMethods.IsHead(ctx.Request.Method);
         if (role == 0 || (!isRead && role < 2))
         {
             var oid = token.ObjectId ?? token.AppId;
             await Http.Error(ctx, 403, "AuthorizationFailed",
-                $"The client '{oid}' with object id '{oid}' does not have authorization to perform action '{ActionName(segments, ctx.Request.Method)}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.").ConfigureAwait(false);
+                $"The client '{token.UserPrincipalName ?? oid}' with object id '{oid}' does not have authorization to perform action '{ActionName(segments, ctx.Request.Method)}' over scope '{scope}' or the scope is invalid. If access was recently granted, please refresh your credentials.").ConfigureAwait(false);
             return;
         }
 
@@ -137,11 +137,11 @@ internal sealed partial class ArmApi
         return await tokens.ValidateAsync(header[prefix.Length..].Trim(), world, now).ConfigureAwait(false);
     }
 
-    /// <summary>The strongest role (0 none, 1 Reader, 2 Contributor, 3 Owner) the principal holds on the scope.</summary>
-    private static int Role(WorldServicePrincipal principal, string scope)
+    /// <summary>The strongest role (0 none, 1 Reader, 2 Contributor, 3 Owner) the assignments grant on the scope.</summary>
+    private static int Role(IEnumerable<WorldRoleAssignment> assignments, string scope)
     {
         var best = 0;
-        foreach (var assignment in principal.RoleAssignments)
+        foreach (var assignment in assignments)
         {
             var s = assignment.Scope.TrimEnd('/');
             var covers = s.Length == 0

@@ -66,6 +66,15 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     internal string SubscriptionId { get; private set; } = "";
 
+    /// <summary>
+    /// The client id of the principal that clients sign in as by default: the world's first service principal with a
+    /// client secret and the Contributor or Owner role. Null when the world has none. Its secret stays in the world file.
+    /// </summary>
+    internal string? ClientId { get; private set; }
+
+    /// <summary>The full path of the world file the emulator's world was seeded from.</summary>
+    internal string WorldFile { get; private set; } = "";
+
     public void ClearRequestLog() => requestLog.Clear();
 
     public static Task<EmulatorHost> StartAsync(EmulatorOptions options, CancellationToken cancellationToken = default) =>
@@ -103,9 +112,10 @@ public sealed class EmulatorHost : IAsyncDisposable
             var log = new RequestLog();
             var tokens = new TokenService(certificate);
             var arm = new ArmApi(store, tokens, settings, faults);
-            var entra = new EntraApi(store, tokens, settings);
+            var deviceCodes = new DeviceCodeStore();
+            var entra = new EntraApi(store, tokens, settings, deviceCodes);
             var identity = new ManagedIdentityApi(store, tokens, settings);
-            var admin = new AdminApi(store, settings, faults, log);
+            var admin = new AdminApi(store, settings, faults, log, deviceCodes);
 
             var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
             {
@@ -140,6 +150,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             {
                 TenantId = store.World.Tenants.FirstOrDefault()?.Id ?? "",
                 SubscriptionId = store.World.Subscriptions.FirstOrDefault()?.Id ?? "",
+                ClientId = DefaultSignInPrincipal(store.World)?.ClientId,
+                WorldFile = store.SeedFile,
             };
             return host;
         }
@@ -188,6 +200,11 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
     }
 
+    private static WorldServicePrincipal? DefaultSignInPrincipal(World world) =>
+        world.ServicePrincipals.FirstOrDefault(p =>
+            p.ManagedIdentity is null && !string.IsNullOrEmpty(p.ClientSecret)
+            && p.RoleAssignments.Any(r => World.Same(r.Role, "Contributor") || World.Same(r.Role, "Owner")));
+
     private static void TryDelete(string directory)
     {
         try
@@ -219,6 +236,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
 
             AddArmHeaders(ctx);
+            var dropped = false;
             try
             {
                 var fault = faults.TakeRequestFault(ctx.Request.Method, path);
@@ -227,7 +245,14 @@ public sealed class EmulatorHost : IAsyncDisposable
                     await Task.Delay(fault.Latency, ctx.RequestAborted).ConfigureAwait(false);
                 }
 
-                if (fault?.StatusCode is { } status)
+                if (fault is { DropConnection: true })
+                {
+                    // No status line, no body: the client sees the connection reset, as when a gateway dies mid-request.
+                    logger.LogWarning("Injected fault: dropping the connection of {Method} {Path}", ctx.Request.Method, path);
+                    dropped = true;
+                    ctx.Abort();
+                }
+                else if (fault?.StatusCode is { } status)
                 {
                     if (fault.RetryAfterSeconds is { } retryAfter)
                     {
@@ -261,7 +286,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
             finally
             {
-                log.Add(new RequestLogEntry(ctx.Request.Method, path + ctx.Request.QueryString.Value, ctx.Response.StatusCode));
+                // A dropped connection is logged with status 0: no response was sent.
+                log.Add(new RequestLogEntry(ctx.Request.Method, path + ctx.Request.QueryString.Value, dropped ? 0 : ctx.Response.StatusCode));
             }
         }
 

@@ -19,6 +19,15 @@ internal static class Program
 {
     internal const string ReadyMarker = "KUSTOCONNECT_EMULATOR_READY";
 
+    /// <summary>
+    /// The connection file written to the data directory when the emulator is ready and removed when it stops gracefully:
+    /// the ready line's JSON. It never holds a secret: clientId names the principal to sign in as, and its secret is read
+    /// from worldFile (the world the user gave, or the shipped default) by whoever connects.
+    /// </summary>
+    internal const string ConnectionFileName = "emulator.json";
+
+    private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
+
     private const string Usage =
         "Usage: dotnet KustoConnect.Emulator.dll [--port <0-65535>] [--data-dir <dir>] [--world <file.json>] [--operation-duration <seconds>]";
 
@@ -59,22 +68,64 @@ internal static class Program
 
         await using (host.ConfigureAwait(false))
         {
-            var ready = new JsonObject
+            var ready = ConnectionInfo(host);
+            var connectionFile = Path.Combine(host.DataDirectory, ConnectionFileName);
+            try
             {
-                ["url"] = host.BaseUri.ToString(),
-                ["certificatePath"] = host.CertificatePath,
-                ["thumbprint"] = host.Certificate.Thumbprint,
-                ["dataDirectory"] = host.DataDirectory,
-                ["tenantId"] = host.TenantId,
-                ["subscriptionId"] = host.SubscriptionId,
-            };
+                WriteConnectionFile(connectionFile, ready);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                await Console.Error.WriteLineAsync("The emulator could not write its connection file: " + ex.Message).ConfigureAwait(false);
+                return 1;
+            }
+
             await Console.Out.WriteLineAsync(ReadyMarker + " " + ready.ToJsonString()).ConfigureAwait(false);
             await Console.Out.FlushAsync().ConfigureAwait(false);
             await stop.Task.ConfigureAwait(false);
             await Console.Error.WriteLineAsync("KustoConnect emulator stopping.").ConfigureAwait(false);
+            DeleteConnectionFile(connectionFile);
         }
 
         return 0;
+    }
+
+    /// <summary>What a client needs to connect: the ready line's JSON and the content of the connection file. No secret.</summary>
+    internal static JsonObject ConnectionInfo(EmulatorHost host) => new()
+    {
+        ["url"] = host.BaseUri.ToString(),
+        ["certificatePath"] = host.CertificatePath,
+        ["thumbprint"] = host.Certificate.Thumbprint,
+        ["dataDirectory"] = host.DataDirectory,
+        ["tenantId"] = host.TenantId,
+        ["subscriptionId"] = host.SubscriptionId,
+        ["clientId"] = host.ClientId,
+        ["worldFile"] = host.WorldFile,
+        ["processId"] = Environment.ProcessId,
+    };
+
+    /// <summary>Writes the file atomically (temporary file, then rename) so that a reader never sees half of it.</summary>
+    private static void WriteConnectionFile(string path, JsonObject content)
+    {
+        var temporary = path + "." + Environment.ProcessId.ToString(CultureInfo.InvariantCulture) + ".tmp";
+        File.WriteAllText(temporary, content.ToJsonString(Indented) + "\n");
+        File.Move(temporary, path, overwrite: true);
+    }
+
+    /// <summary>Removes the connection file if it is still this process's (another emulator may have taken the folder over).</summary>
+    private static void DeleteConnectionFile(string path)
+    {
+        try
+        {
+            if (File.Exists(path) && JsonNode.Parse(File.ReadAllText(path))?["processId"]?.GetValue<int>() == Environment.ProcessId)
+            {
+                File.Delete(path);
+            }
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or System.Text.Json.JsonException or InvalidOperationException or FormatException)
+        {
+            // Best effort: a stale file names a process that is gone, which readers check.
+        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

@@ -10,6 +10,8 @@ internal sealed class EmulatorSettings
 {
     private long operationDurationTicks;
     private long tokenLifetimeTicks = TimeSpan.FromHours(1).Ticks;
+    private long deviceCodeLifetimeTicks = TimeSpan.FromMinutes(15).Ticks;
+    private bool autoApproveDeviceCodes;
 
     public TimeSpan OperationDuration
     {
@@ -21,6 +23,20 @@ internal sealed class EmulatorSettings
     {
         get => TimeSpan.FromTicks(System.Threading.Interlocked.Read(ref tokenLifetimeTicks));
         set => System.Threading.Interlocked.Exchange(ref tokenLifetimeTicks, value.Ticks);
+    }
+
+    /// <summary>When set, a pending device code is approved for the tenant's first user on its first poll (tests, offline demos).</summary>
+    public bool AutoApproveDeviceCodes
+    {
+        get => System.Threading.Volatile.Read(ref autoApproveDeviceCodes);
+        set => System.Threading.Volatile.Write(ref autoApproveDeviceCodes, value);
+    }
+
+    /// <summary>How long a device code may be redeemed (Entra ID: 15 minutes). Zero makes new codes expire at once.</summary>
+    public TimeSpan DeviceCodeLifetime
+    {
+        get => TimeSpan.FromTicks(System.Threading.Interlocked.Read(ref deviceCodeLifetimeTicks));
+        set => System.Threading.Interlocked.Exchange(ref deviceCodeLifetimeTicks, value.Ticks);
     }
 }
 
@@ -67,6 +83,9 @@ internal sealed class Fault
     public string? ErrorMessage { get; init; }
     public TimeSpan Latency { get; init; }
 
+    /// <summary>When set, matching requests get no response: the connection is aborted (after any latency).</summary>
+    public bool DropConnection { get; init; }
+
     /// <summary>When set, matching create/update operations are accepted and then end Failed with this code.</summary>
     public string? OperationErrorCode { get; init; }
     public string? OperationErrorMessage { get; init; }
@@ -79,6 +98,7 @@ internal sealed class Fault
         ["statusCode"] = StatusCode,
         ["retryAfterSeconds"] = RetryAfterSeconds,
         ["latencyMilliseconds"] = Latency.TotalMilliseconds,
+        ["dropConnection"] = DropConnection,
         ["operationErrorCode"] = OperationErrorCode,
     };
 }
@@ -119,7 +139,7 @@ internal sealed class FaultInjector
         }
     }
 
-    /// <summary>Takes one use of the first request fault (status or latency) matching the request.</summary>
+    /// <summary>Takes one use of the first request fault (status, latency or dropped connection) matching the request.</summary>
     public Fault? TakeRequestFault(string method, string path) =>
         Take(f => f.OperationErrorCode is null, method, path);
 

@@ -64,13 +64,23 @@ internal sealed class StateStore : IDisposable
         if (stored is null)
         {
             World = World.Load(worldFile);
-            WriteMeta("world", World.ToJson());
+            using var tx = connection.BeginTransaction();
+            WriteMeta("world", World.ToJson(), tx);
+            WriteMeta("worldFile", WorldFileOf(worldFile), tx);
+            tx.Commit();
         }
         else
         {
             World = World.Parse(stored);
         }
     }
+
+    /// <summary>
+    /// The full path of the world file the current world was seeded from (the shipped default or the one given when the
+    /// database was created or last reset). A later start with another --world keeps the stored world, so this is the
+    /// file that really describes it.
+    /// </summary>
+    public string SeedFile => ReadMeta("worldFile") ?? WorldFileOf(worldFile);
 
     /// <summary>The current world (resources other than data connections). Only touch it inside <see cref="EnterAsync"/>.</summary>
     public World World { get; private set; }
@@ -88,6 +98,7 @@ internal sealed class StateStore : IDisposable
         Execute("DELETE FROM data_connections; DELETE FROM operations;", tx);
         World = World.Load(worldFile);
         WriteMeta("world", World.ToJson(), tx);
+        WriteMeta("worldFile", WorldFileOf(worldFile), tx);
         tx.Commit();
     }
 
@@ -247,6 +258,8 @@ internal sealed class StateStore : IDisposable
     private static DataConnectionRow ReadDataConnection(SqliteDataReader reader) => new(
         reader.GetString(0), reader.GetString(1), reader.GetString(2), reader.GetString(3), reader.GetString(4),
         reader.GetString(5), JsonNode.Parse(reader.GetString(6)) as JsonObject ?? new JsonObject(), reader.GetString(7));
+
+    private static string WorldFileOf(string? worldFile) => Path.GetFullPath(worldFile ?? World.DefaultWorldPath);
 
     private static string? NullableString(SqliteDataReader reader, int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
 

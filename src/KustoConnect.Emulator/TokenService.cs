@@ -12,7 +12,8 @@ using Microsoft.IdentityModel.Tokens;
 namespace KustoConnect.Emulator;
 
 /// <summary>The outcome of checking a bearer token on an ARM request.</summary>
-internal sealed record TokenCheck(bool Valid, string? ErrorCode, string? ErrorMessage, string? TenantId, string? AppId, string? ObjectId)
+internal sealed record TokenCheck(
+    bool Valid, string? ErrorCode, string? ErrorMessage, string? TenantId, string? AppId, string? ObjectId, bool IsUser = false, string? UserPrincipalName = null)
 {
     public static TokenCheck Fail(string code, string message, string? tenantId = null) => new(false, code, message, tenantId, null, null);
 }
@@ -68,6 +69,55 @@ internal sealed class TokenService
         return handler.CreateToken(descriptor);
     }
 
+    /// <summary>
+    /// A v1 access token for a person signed in through a public client: upn/unique_name, oid, tid, the client's appid and
+    /// the delegated scope user_impersonation, as Entra ID issues for Azure Resource Manager.
+    /// </summary>
+    public string IssueForUser(WorldUser user, string clientId, string audience, TimeSpan lifetime, DateTime now)
+    {
+        var claims = UserClaims(user);
+        claims["upn"] = user.UserPrincipalName;
+        claims["unique_name"] = user.UserPrincipalName;
+        claims["appid"] = clientId;
+        claims["appidacr"] = "0";
+        claims["scp"] = "user_impersonation";
+        claims["idtyp"] = "user";
+        claims["ver"] = "1.0";
+        return Sign(audience, Issuer(user.TenantId), claims, lifetime, now);
+    }
+
+    /// <summary>
+    /// The OpenID Connect id_token MSAL reads to know the account: aud is the client, iss the v2.0 issuer, and
+    /// preferred_username the sign-in name.
+    /// </summary>
+    public string IssueIdToken(WorldUser user, string clientId, string issuer, TimeSpan lifetime, DateTime now)
+    {
+        var claims = UserClaims(user);
+        claims["preferred_username"] = user.UserPrincipalName;
+        claims["ver"] = "2.0";
+        return Sign(clientId, issuer, claims, lifetime, now);
+    }
+
+    private static Dictionary<string, object> UserClaims(WorldUser user) => new()
+    {
+        ["tid"] = user.TenantId,
+        ["oid"] = user.ObjectId,
+        ["sub"] = user.ObjectId,
+        ["name"] = user.DisplayName ?? user.UserPrincipalName,
+    };
+
+    private string Sign(string audience, string issuer, Dictionary<string, object> claims, TimeSpan lifetime, DateTime now) =>
+        handler.CreateToken(new SecurityTokenDescriptor
+        {
+            Audience = audience,
+            Issuer = issuer,
+            IssuedAt = now,
+            NotBefore = now.AddMinutes(-5),
+            Expires = now + lifetime,
+            SigningCredentials = new SigningCredentials(signingKey, SecurityAlgorithms.RsaSha256),
+            Claims = claims,
+        });
+
     public async Task<TokenCheck> ValidateAsync(string token, World world, DateTime now)
     {
         if (!handler.CanReadToken(token))
@@ -114,7 +164,9 @@ internal sealed class TokenService
 
         jwt.TryGetPayloadValue<string>("appid", out var appId);
         jwt.TryGetPayloadValue<string>("oid", out var objectId);
-        return new TokenCheck(true, null, null, tenantId, appId, objectId);
+        jwt.TryGetPayloadValue<string>("idtyp", out var identityType);
+        jwt.TryGetPayloadValue<string>("upn", out var upn);
+        return new TokenCheck(true, null, null, tenantId, appId, objectId, identityType == "user", upn);
     }
 
     public JsonObject Jwks()

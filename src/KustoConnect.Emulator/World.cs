@@ -19,6 +19,10 @@ public sealed class World
 
     public List<WorldTenant> Tenants { get; set; } = new();
     public List<WorldServicePrincipal> ServicePrincipals { get; set; } = new();
+
+    /// <summary>People who sign in through public-client flows (device code), each with their own role assignments.</summary>
+    public List<WorldUser> Users { get; set; } = new();
+
     public List<WorldSubscription> Subscriptions { get; set; } = new();
 
     /// <summary>The secret a caller of the managed-identity endpoint must send as X-IDENTITY-HEADER (App Service's IDENTITY_HEADER).</summary>
@@ -62,6 +66,14 @@ public sealed class World
             }
         }
 
+        foreach (var user in Users)
+        {
+            if (string.IsNullOrEmpty(user.TenantId) || string.IsNullOrEmpty(user.UserPrincipalName) || string.IsNullOrEmpty(user.ObjectId))
+            {
+                throw new InvalidDataException("Every user needs a tenantId, a userPrincipalName and an objectId.");
+            }
+        }
+
         foreach (var sub in Subscriptions)
         {
             if (string.IsNullOrEmpty(sub.Id))
@@ -77,6 +89,24 @@ public sealed class World
     internal WorldSubscription? FindSubscription(string id) => Subscriptions.FirstOrDefault(s => Same(s.Id, id));
 
     internal WorldServicePrincipal? FindPrincipal(string clientId) => ServicePrincipals.FirstOrDefault(s => Same(s.ClientId, clientId));
+
+    internal WorldUser? FindUser(string userPrincipalName) => Users.FirstOrDefault(u => Same(u.UserPrincipalName, userPrincipalName));
+
+    internal WorldUser? FindUserByObjectId(string objectId) => Users.FirstOrDefault(u => Same(u.ObjectId, objectId));
+
+    /// <summary>
+    /// The role assignments of whoever holds a valid ARM token: the user named by its oid for a user token, else the
+    /// service principal named by its appid; null when the world knows neither.
+    /// </summary>
+    internal IReadOnlyList<WorldRoleAssignment>? RoleAssignmentsOf(TokenCheck token)
+    {
+        if (token.IsUser)
+        {
+            return FindUserByObjectId(token.ObjectId ?? "")?.RoleAssignments;
+        }
+
+        return FindPrincipal(token.AppId ?? "")?.RoleAssignments;
+    }
 
     internal static bool Same(string? a, string? b) => string.Equals(a, b, StringComparison.OrdinalIgnoreCase);
 
@@ -114,6 +144,19 @@ public sealed class WorldServicePrincipal
 
     /// <summary>External identities (workload identity federation) whose tokens this principal accepts as client assertions.</summary>
     public List<WorldFederatedCredential> FederatedCredentials { get; set; } = new();
+}
+
+/// <summary>A person of a tenant, who signs in with the device-code flow through a public client such as Azure PowerShell.</summary>
+public sealed class WorldUser
+{
+    public string TenantId { get; set; } = "";
+
+    /// <summary>The sign-in name, e.g. kustoadmin@contoso.example (the upn and preferred_username claims).</summary>
+    public string UserPrincipalName { get; set; } = "";
+
+    public string ObjectId { get; set; } = "";
+    public string? DisplayName { get; set; }
+    public List<WorldRoleAssignment> RoleAssignments { get; set; } = new();
 }
 
 /// <summary>A federated identity credential: the issuer and subject of an external token, and the certificate that signs it.</summary>
