@@ -24,6 +24,11 @@ public static class DefaultWorld
     /// <summary>The X-IDENTITY-HEADER value the managed-identity endpoint expects (App Service's IDENTITY_HEADER).</summary>
     public const string IdentityHeader = "kc-emulator-identity-header-5Tg2";
 
+    /// <summary>A person (Contributor on the subscription) who signs in with the device-code flow.</summary>
+    public const string UserPrincipalName = "kustoadmin@contoso.example";
+    public const string UserObjectId = "b7e3c2a1-4d5f-4e6a-8b9c-0d1e2f3a4b5c";
+    public const string UserDisplayName = "Kusto Admin";
+
     public const string ResourceGroup = "testrg";
     public const string ClusterName = "mykustocluster";
     public const string DatabaseName = "mykustodatabase";

@@ -7,18 +7,28 @@ using Microsoft.AspNetCore.Http;
 
 namespace KustoConnect.Emulator;
 
-/// <summary>The Entra ID side: client-credentials token endpoint (client secret or client assertion), OpenID discovery, JWKS, instance discovery.</summary>
+/// <summary>
+/// The Entra ID side: the token endpoint (client credentials with a client secret or client assertion; the device-code flow
+/// and refresh tokens of public clients), the device-code endpoint, OpenID discovery, JWKS, instance discovery.
+/// </summary>
 internal sealed class EntraApi
 {
     private readonly StateStore store;
     private readonly TokenService tokens;
     private readonly EmulatorSettings settings;
+    private readonly DeviceCodeStore deviceCodes;
 
-    public EntraApi(StateStore store, TokenService tokens, EmulatorSettings settings)
+    /// <summary>Seconds between two polls of the token endpoint that the device-code response asks for (Entra ID says 5).</summary>
+    private const int DeviceCodePollSeconds = 1;
+
+    private const string DeviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code";
+
+    public EntraApi(StateStore store, TokenService tokens, EmulatorSettings settings, DeviceCodeStore deviceCodes)
     {
         this.store = store;
         this.tokens = tokens;
         this.settings = settings;
+        this.deviceCodes = deviceCodes;
     }
 
     /// <summary>Whether the path belongs to Entra ID: /{tenant}/oauth2/..., /{tenant}/v2.0/..., /{tenant}/discovery/..., /common/discovery/instance.</summary>
@@ -44,6 +54,18 @@ internal sealed class EntraApi
         if (ArmApi.Matches(s, "*", "discovery", "v2.0", "keys") || ArmApi.Matches(s, "*", "discovery", "keys"))
         {
             await Http.Json(ctx, 200, tokens.Jwks()).ConfigureAwait(false);
+            return;
+        }
+
+        if (ArmApi.Matches(s, "*", "oauth2", "v2.0", "devicecode") || ArmApi.Matches(s, "*", "oauth2", "devicecode"))
+        {
+            if (!HttpMethods.IsPost(ctx.Request.Method))
+            {
+                await OAuthError(ctx, 405, "invalid_request", 900561, "AADSTS900561: The endpoint only accepts POST requests.").ConfigureAwait(false);
+                return;
+            }
+
+            await DeviceCodeAsync(ctx, tenant).ConfigureAwait(false);
             return;
         }
 
@@ -137,6 +159,12 @@ internal sealed class EntraApi
 
         using var _ = await store.EnterAsync(ctx.RequestAborted).ConfigureAwait(false);
         var world = store.World;
+        if (grantType is DeviceCodeGrantType or "refresh_token")
+        {
+            await UserTokenAsync(ctx, tenant, grantType, form, world).ConfigureAwait(false);
+            return;
+        }
+
         var knownTenant = world.FindTenant(tenant);
         if (knownTenant is null)
         {
@@ -152,7 +180,7 @@ internal sealed class EntraApi
 
         if (grantType != "client_credentials")
         {
-            await OAuthError(ctx, 400, "unsupported_grant_type", 70003, $"AADSTS70003: The app requested an unsupported grant type '{grantType}'. This emulator supports 'client_credentials'.").ConfigureAwait(false);
+            await OAuthError(ctx, 400, "unsupported_grant_type", 70003, $"AADSTS70003: The app requested an unsupported grant type '{grantType}'. This emulator supports 'client_credentials', '{DeviceCodeGrantType}' and 'refresh_token'.").ConfigureAwait(false);
             return;
         }
 
@@ -238,6 +266,208 @@ internal sealed class EntraApi
             ["ext_expires_in"] = seconds,
             ["access_token"] = token,
         }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// POST /{tenant}/oauth2/v2.0/devicecode (client_id, scope): starts a person's sign-in. The tenant may be a known tenant,
+    /// "organizations" or "common" (the person's tenant is then the one of whoever approves). Any client id that is not a
+    /// confidential service principal of the world is taken as a public client (Azure PowerShell's, Azure CLI's, ...).
+    /// </summary>
+    private async Task DeviceCodeAsync(HttpContext ctx, string tenant)
+    {
+        if (!ctx.Request.HasFormContentType)
+        {
+            await OAuthError(ctx, 400, "invalid_request", 900144, "AADSTS900144: The request body must contain the following parameter: 'client_id'.").ConfigureAwait(false);
+            return;
+        }
+
+        var form = await ctx.Request.ReadFormAsync(ctx.RequestAborted).ConfigureAwait(false);
+        var clientId = form["client_id"].ToString();
+        DeviceCodeGrant grant;
+        using (await store.EnterAsync(ctx.RequestAborted).ConfigureAwait(false))
+        {
+            var world = store.World;
+            if (!IsUserTenant(world, tenant))
+            {
+                await TenantNotFound(ctx, tenant).ConfigureAwait(false);
+                return;
+            }
+
+            if (!await CheckPublicClientAsync(ctx, world, clientId).ConfigureAwait(false))
+            {
+                return;
+            }
+
+            var audience = await UserAudienceAsync(ctx, form["scope"].ToString()).ConfigureAwait(false);
+            if (audience is null)
+            {
+                return;
+            }
+
+            grant = deviceCodes.Create(clientId, tenant, audience, DateTime.UtcNow, settings.DeviceCodeLifetime);
+        }
+
+        var verificationUri = $"{Http.BaseUrl(ctx)}/_emulator/devicelogin";
+        ctx.Response.Headers.CacheControl = "no-store, no-cache";
+        await Http.Json(ctx, 200, new JsonObject
+        {
+            ["user_code"] = grant.UserCode,
+            ["device_code"] = grant.DeviceCode,
+            ["verification_uri"] = verificationUri,
+            ["expires_in"] = (long)settings.DeviceCodeLifetime.TotalSeconds,
+            ["interval"] = DeviceCodePollSeconds,
+            ["message"] = $"To sign in, use a web browser to open the page {verificationUri} and enter the code {grant.UserCode} to authenticate.",
+        }).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// The token endpoint for a person: grant_type device_code (authorization_pending until the code is approved, then
+    /// tokens once) or refresh_token. Answers as Entra ID answers MSAL: access, refresh and id tokens, client_info, scope.
+    /// </summary>
+    private async Task UserTokenAsync(HttpContext ctx, string tenant, string grantType, IFormCollection form, World world)
+    {
+        var clientId = form["client_id"].ToString();
+        if (!IsUserTenant(world, tenant))
+        {
+            await TenantNotFound(ctx, tenant).ConfigureAwait(false);
+            return;
+        }
+
+        if (!await CheckPublicClientAsync(ctx, world, clientId).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var now = DateTime.UtcNow;
+        WorldUser? user;
+        string audience;
+        if (grantType == DeviceCodeGrantType)
+        {
+            var grant = deviceCodes.FindByDeviceCode(form["device_code"].ToString());
+            if (grant is null || !World.Same(grant.ClientId, clientId))
+            {
+                await OAuthError(ctx, 400, "invalid_grant", 70000, "AADSTS70000: The provided value for the 'device_code' is not valid.").ConfigureAwait(false);
+                return;
+            }
+
+            if (grant.IsExpired(now))
+            {
+                await OAuthError(ctx, 400, "expired_token", 70020, "AADSTS70020: The provided value for the input parameter 'device_code' is not valid. This device code has expired.").ConfigureAwait(false);
+                return;
+            }
+
+            var approvedBy = grant.ApprovedBy;
+            if (approvedBy is null && settings.AutoApproveDeviceCodes && DefaultUser(world, grant) is { } automatic)
+            {
+                approvedBy = deviceCodes.ApproveIfPending(grant, automatic);
+            }
+
+            if (approvedBy is null)
+            {
+                await OAuthError(ctx, 400, "authorization_pending", 70016, "AADSTS70016: OAuth 2.0 device flow error. Authorization is pending. Continue polling.").ConfigureAwait(false);
+                return;
+            }
+
+            if (!deviceCodes.TryRedeem(grant))
+            {
+                await OAuthError(ctx, 400, "invalid_grant", 70000, "AADSTS70000: The provided value for the 'device_code' is not valid: it was already redeemed.").ConfigureAwait(false);
+                return;
+            }
+
+            user = world.FindUser(approvedBy);
+            audience = grant.Audience;
+        }
+        else
+        {
+            var refresh = deviceCodes.FindRefreshToken(form["refresh_token"].ToString());
+            if (refresh is null || !World.Same(refresh.ClientId, clientId))
+            {
+                await OAuthError(ctx, 400, "invalid_grant", 9002313, "AADSTS9002313: Invalid request. Request is malformed or invalid: the refresh token is not valid.").ConfigureAwait(false);
+                return;
+            }
+
+            var requested = await UserAudienceAsync(ctx, form["scope"].ToString()).ConfigureAwait(false);
+            if (requested is null)
+            {
+                return;
+            }
+
+            user = world.FindUser(refresh.UserPrincipalName);
+            audience = requested;
+        }
+
+        var home = user is null ? null : world.FindTenant(user.TenantId);
+        if (user is null || home is null || !(World.Same(tenant, "organizations") || World.Same(tenant, "common") || World.Same(tenant, home.Id) || World.Same(tenant, home.DefaultDomain)))
+        {
+            await OAuthError(ctx, 400, "invalid_grant", 50034, "AADSTS50034: The user account does not exist in this directory.").ConfigureAwait(false);
+            return;
+        }
+
+        var lifetime = settings.TokenLifetime;
+        var seconds = (long)lifetime.TotalSeconds;
+        var response = new JsonObject
+        {
+            ["token_type"] = "Bearer",
+            ["scope"] = $"{audience}user_impersonation {audience}.default",
+            ["expires_in"] = seconds,
+            ["ext_expires_in"] = seconds,
+            ["access_token"] = tokens.IssueForUser(user, clientId, audience, lifetime, now),
+            ["refresh_token"] = deviceCodes.IssueRefreshToken(new RefreshGrant(user.UserPrincipalName, clientId)),
+            ["id_token"] = tokens.IssueIdToken(user, clientId, $"{Http.BaseUrl(ctx)}/{user.TenantId}/v2.0", lifetime, now),
+        };
+        if (form["client_info"].ToString() == "1")
+        {
+            var clientInfo = new JsonObject { ["uid"] = user.ObjectId, ["utid"] = user.TenantId }.ToJsonString();
+            response["client_info"] = Microsoft.IdentityModel.Tokens.Base64UrlEncoder.Encode(clientInfo);
+        }
+
+        ctx.Response.Headers.CacheControl = "no-store, no-cache";
+        await Http.Json(ctx, 200, response).ConfigureAwait(false);
+    }
+
+    /// <summary>A known tenant, or one of the multi-tenant endpoints a person may sign in through.</summary>
+    private static bool IsUserTenant(World world, string tenant) =>
+        world.FindTenant(tenant) is not null || World.Same(tenant, "organizations") || World.Same(tenant, "common");
+
+    /// <summary>The user auto-approval signs in as: the first user of the code's tenant (of the world, for a multi-tenant code).</summary>
+    private static WorldUser? DefaultUser(World world, DeviceCodeGrant grant) =>
+        world.Users.FirstOrDefault(u => world.FindTenant(u.TenantId) is { } home && grant.AcceptsTenant(home));
+
+    /// <summary>Public-client flows need a client id, and refuse a confidential application (it must authenticate itself).</summary>
+    private static async Task<bool> CheckPublicClientAsync(HttpContext ctx, World world, string clientId)
+    {
+        if (string.IsNullOrEmpty(clientId))
+        {
+            await OAuthError(ctx, 400, "invalid_request", 900144, "AADSTS900144: The request body must contain the following parameter: 'client_id'.").ConfigureAwait(false);
+            return false;
+        }
+
+        if (world.FindPrincipal(clientId) is not null)
+        {
+            await OAuthError(ctx, 401, "invalid_client", 7000218, "AADSTS7000218: The request body must contain the following parameter: 'client_assertion' or 'client_secret'.").ConfigureAwait(false);
+            return false;
+        }
+
+        return true;
+    }
+
+    /// <summary>
+    /// The resource of a person's scopes ("https://management.azure.com//.default openid profile offline_access"), as the
+    /// access token's audience with a trailing slash; writes invalid_scope and returns null when there is not exactly one.
+    /// </summary>
+    private static async Task<string?> UserAudienceAsync(HttpContext ctx, string scope)
+    {
+        var resources = scope.Split(' ', StringSplitOptions.RemoveEmptyEntries)
+            .Where(s => s is not ("openid" or "profile" or "offline_access" or "email"))
+            .Select(s => s.LastIndexOf('/') is var slash and > 0 ? s[..slash] : "")
+            .ToList();
+        if (resources.Count != 1 || !Uri.TryCreate(resources[0], UriKind.Absolute, out _))
+        {
+            await OAuthError(ctx, 400, "invalid_scope", 70011, $"AADSTS70011: The provided request must include a 'scope' input parameter naming exactly one resource, such as https://management.azure.com/.default. The provided value '{scope}' is not valid.").ConfigureAwait(false);
+            return null;
+        }
+
+        return resources[0].EndsWith('/') ? resources[0] : resources[0] + "/";
     }
 
     private static Task TenantNotFound(HttpContext ctx, string tenant) =>
