@@ -21,6 +21,7 @@ internal sealed class EntraApi
     /// <summary>Seconds between two polls of the token endpoint that the device-code response asks for (Entra ID says 5).</summary>
     private const int DeviceCodePollSeconds = 1;
 
+    /// <summary>RFC 8628's grant type; MSAL.NET sends Entra ID's short form, "device_code", which is accepted too.</summary>
     private const string DeviceCodeGrantType = "urn:ietf:params:oauth:grant-type:device_code";
 
     public EntraApi(StateStore store, TokenService tokens, EmulatorSettings settings, DeviceCodeStore deviceCodes)
@@ -159,7 +160,7 @@ internal sealed class EntraApi
 
         using var _ = await store.EnterAsync(ctx.RequestAborted).ConfigureAwait(false);
         var world = store.World;
-        if (grantType is DeviceCodeGrantType or "refresh_token")
+        if (grantType is DeviceCodeGrantType or "device_code" or "refresh_token")
         {
             await UserTokenAsync(ctx, tenant, grantType, form, world).ConfigureAwait(false);
             return;
@@ -341,7 +342,7 @@ internal sealed class EntraApi
         var now = DateTime.UtcNow;
         WorldUser? user;
         string audience;
-        if (grantType == DeviceCodeGrantType)
+        if (grantType != "refresh_token")
         {
             var grant = deviceCodes.FindByDeviceCode(form["device_code"].ToString());
             if (grant is null || !World.Same(grant.ClientId, clientId))
