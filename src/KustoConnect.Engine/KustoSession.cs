@@ -68,9 +68,11 @@ namespace KustoConnect.Engine
             }
 
             var client = new ArmClient(_credential, null, armOptions);
-            var operations = new DataConnectionOperations(client, new ArmGateway(client), options.ArmEndpoint, settings.PollInterval, _secret);
+            var gateway = new ArmGateway(client);
+            var operations = new DataConnectionOperations(client, gateway, options.ArmEndpoint, settings.PollInterval, _secret);
             DataConnections = operations;
             Clusters = operations;
+            Resources = new AzureResourceOperations(gateway, options.ArmEndpoint, _secret);
         }
 
         /// <summary>The subscription used when a command names none. Validated when set.</summary>
@@ -107,6 +109,9 @@ namespace KustoConnect.Engine
 
         /// <summary>Reads clusters and databases (the scopes of data connections).</summary>
         public IClusterOperations Clusters { get; }
+
+        /// <summary>Reads resource groups, and IoT hubs' shared access policies (names and rights, never keys).</summary>
+        public IAzureResourceOperations Resources { get; }
 
         /// <summary>Checks the options (no network) and builds the session. Throws <see cref="KustoValidationException"/>.</summary>
         public static KustoSession Create(ConnectionOptions options) => Create(options, new EngineSettings());

@@ -1,0 +1,224 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure.Core;
+using Azure.Core.Pipeline;
+using KustoConnect.Engine.Internal;
+
+namespace KustoConnect.Engine
+{
+    /// <summary>Reads of resources around data connections: resource groups, and the shared access policies of IoT hubs.</summary>
+    public interface IAzureResourceOperations
+    {
+        /// <summary>The names of every resource group of the subscription (GET .../resourcegroups, follows nextLink).</summary>
+        Task<IReadOnlyList<string>> ListResourceGroupNamesAsync(string subscriptionId, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// The shared access policies of an IoT hub (POST .../IotHubs/{hub}/listkeys): names and rights only. The keys that
+        /// the service sends with them are never returned, kept or logged.
+        /// </summary>
+        Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(string iotHubResourceId, IOperationObserver? observer, CancellationToken cancellationToken);
+    }
+
+    /// <summary>A shared access policy of an IoT hub, without its keys.</summary>
+    public sealed class IotHubAccessPolicy
+    {
+        private static readonly char[] RightSeparators = { ',', ' ' };
+
+        public IotHubAccessPolicy(string keyName, string rights)
+        {
+            KeyName = keyName ?? throw new ArgumentNullException(nameof(keyName));
+            Rights = rights ?? string.Empty;
+        }
+
+        /// <summary>The policy's name, e.g. "service" or "iothubowner".</summary>
+        public string KeyName { get; }
+
+        /// <summary>The rights as the service spells them, e.g. "RegistryWrite, ServiceConnect, DeviceConnect".</summary>
+        public string Rights { get; }
+
+        /// <summary>Each right of <see cref="Rights"/>.</summary>
+        public IReadOnlyList<string> RightList => Rights.Split(RightSeparators, StringSplitOptions.RemoveEmptyEntries);
+
+        /// <summary>True when the policy grants ServiceConnect (what a data connection needs to read the hub's events).</summary>
+        public bool GrantsServiceConnect => RightList.Any(IsServiceConnect);
+
+        /// <summary>
+        /// The policy a data connection should use when none is named: one that grants exactly ServiceConnect (least
+        /// privilege; the first in the service's order), else the one with the fewest other rights that grants it (e.g.
+        /// iothubowner). Null when no policy grants ServiceConnect.
+        /// </summary>
+        public static IotHubAccessPolicy? ChooseForDataConnection(IEnumerable<IotHubAccessPolicy> policies)
+        {
+            if (policies == null)
+            {
+                throw new ArgumentNullException(nameof(policies));
+            }
+
+            return policies
+                .Where(p => p.GrantsServiceConnect)
+                .Select((p, index) => (Policy: p, Index: index))
+                .OrderBy(x => x.Policy.RightList.Count)
+                .ThenBy(x => x.Index)
+                .Select(x => x.Policy)
+                .FirstOrDefault();
+        }
+
+        /// <inheritdoc />
+        public override string ToString() => KeyName + " (" + Rights + ")";
+
+        private static bool IsServiceConnect(string right) => string.Equals(right, "ServiceConnect", StringComparison.OrdinalIgnoreCase);
+    }
+
+    /// <summary>Requests through the ArmClient's own pipeline (credential, retries, verbose policy) to other providers.</summary>
+    internal sealed class AzureResourceOperations : IAzureResourceOperations
+    {
+        internal const string ResourcesApiVersion = "2021-04-01";
+        internal const string DevicesApiVersion = "2023-06-30";
+        private const int MaxPages = 1000;
+
+        private readonly ArmGateway _gateway;
+        private readonly Uri _armEndpoint;
+        private readonly string? _secret;
+
+        internal AzureResourceOperations(ArmGateway gateway, Uri armEndpoint, string? secret)
+        {
+            _gateway = gateway;
+            _armEndpoint = armEndpoint;
+            _secret = secret;
+        }
+
+        public async Task<IReadOnlyList<string>> ListResourceGroupNamesAsync(string subscriptionId, CancellationToken cancellationToken)
+        {
+            KustoRules.ValidateSubscriptionId(subscriptionId);
+            var names = new List<string>();
+            await ReadPagesAsync(
+                RequestMethod.Get,
+                Url("/subscriptions/" + subscriptionId + "/resourcegroups", ResourcesApiVersion),
+                "resource groups",
+                item =>
+                {
+                    var name = DataConnectionJson.GetString(item, "name");
+                    if (!string.IsNullOrEmpty(name))
+                    {
+                        names.Add(name!);
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            return names;
+        }
+
+        public async Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(string iotHubResourceId, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            var hub = KustoRules.ParseIotHubResourceId(iotHubResourceId);
+            var policies = new List<IotHubAccessPolicy>();
+            var context = new OperationContext(observer, "Reading the shared access policies of IoT hub '" + hub.Name + "'");
+            using (context.Enter())
+            {
+                // Only keyName and rights are read from each item; primaryKey and secondaryKey are never copied out.
+                await ReadPagesAsync(
+                    RequestMethod.Post,
+                    Url(hub.ResourceId + "/listkeys", DevicesApiVersion),
+                    "shared access policies",
+                    item =>
+                    {
+                        var name = DataConnectionJson.GetString(item, "keyName");
+                        if (!string.IsNullOrEmpty(name))
+                        {
+                            policies.Add(new IotHubAccessPolicy(name!, DataConnectionJson.GetString(item, "rights") ?? string.Empty));
+                        }
+                    },
+                    cancellationToken).ConfigureAwait(false);
+            }
+
+            return policies;
+        }
+
+        /// <summary>Sends the first request with <paramref name="firstMethod"/>, then GETs each nextLink (on this ARM endpoint only).</summary>
+        private async Task ReadPagesAsync(RequestMethod firstMethod, Uri first, string what, Action<JsonElement> read, CancellationToken cancellationToken)
+        {
+            try
+            {
+                var seen = new HashSet<string>(StringComparer.Ordinal);
+                var method = firstMethod;
+                Uri? next = first;
+                for (var page = 0; next != null; page++)
+                {
+                    if (page >= MaxPages || !seen.Add(next.AbsoluteUri))
+                    {
+                        throw new KustoArmException("The list of " + what + " does not end (its nextLink repeats).", 0, "NextLinkLoop", null, null);
+                    }
+
+                    string? nextLink;
+                    using (var message = await SendAsync(method, next, cancellationToken).ConfigureAwait(false))
+                    using (var document = JsonDocument.Parse(message.Response.Content.ToMemory()))
+                    {
+                        foreach (var item in KustoResourceJson.Items(document, out nextLink))
+                        {
+                            read(item);
+                        }
+                    }
+
+                    next = nextLink == null ? null : CheckNextLink(nextLink);
+                    method = RequestMethod.Get;
+                }
+            }
+            catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
+            {
+                throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+            }
+        }
+
+        private async Task<HttpMessage> SendAsync(RequestMethod method, Uri uri, CancellationToken cancellationToken)
+        {
+            HttpPipeline pipeline = _gateway.HttpPipeline;
+            var message = pipeline.CreateMessage();
+            try
+            {
+                message.Request.Method = method;
+                message.Request.Uri.Reset(uri);
+                message.Request.Headers.Add("Accept", "application/json");
+                await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                if (message.Response.Status >= 400)
+                {
+                    throw ErrorTranslator.FromResponse(message.Response);
+                }
+
+                return message;
+            }
+            catch
+            {
+                message.Dispose();
+                throw;
+            }
+        }
+
+        private Uri Url(string path, string apiVersion)
+        {
+            var builder = new RequestUriBuilder();
+            builder.Reset(_gateway.ArmEndpoint);
+            foreach (var segment in path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                builder.AppendPath("/", escape: false);
+                builder.AppendPath(segment, escape: true);
+            }
+
+            builder.AppendQuery("api-version", apiVersion, escapeValue: true);
+            return builder.ToUri();
+        }
+
+        private Uri CheckNextLink(string nextLink)
+        {
+            if (!Uri.TryCreate(nextLink, UriKind.Absolute, out var uri)
+                || Uri.Compare(uri, _gateway.ArmEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                throw new KustoArmException("ARM returned a nextLink that does not point at " + _gateway.ArmEndpoint.GetLeftPart(UriPartial.Authority) + ".", 0, "InvalidNextLink", null, null);
+            }
+
+            return uri;
+        }
+    }
+}
