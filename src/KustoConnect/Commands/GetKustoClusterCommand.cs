@@ -18,6 +18,7 @@ namespace KustoConnect.Commands
         /// <summary>The resource group that holds the clusters.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByResourceGroupSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         public string ResourceGroupName { get; set; } = null!;
 
         /// <summary>The cluster's name; wildcards allowed. Omit it to list every cluster of the resource group.</summary>
@@ -25,6 +26,7 @@ namespace KustoConnect.Commands
         [ValidateNotNullOrEmpty]
         [Alias("ClusterName")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(ClusterNameCompleter))]
         public string? Name { get; set; }
 
         /// <summary>The subscription, for this call only; defaults to the context's.</summary>

@@ -22,16 +22,19 @@ namespace KustoConnect.Commands
         /// <summary>The resource group of the cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         public string ResourceGroupName { get; set; } = null!;
 
         /// <summary>The cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ClusterNameCompleter))]
         public string ClusterName { get; set; } = null!;
 
         /// <summary>The database.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DatabaseNameCompleter))]
         public string DatabaseName { get; set; } = null!;
 
         /// <summary>The data connection's name; wildcards allowed. Omit it to list all of the database.</summary>
@@ -39,6 +42,7 @@ namespace KustoConnect.Commands
         [ValidateNotNullOrEmpty]
         [Alias("DataConnectionName")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DataConnectionNameCompleter))]
         public string? Name { get; set; }
 
         /// <summary>Only data connections of these kinds: IotHub, EventHub, EventGrid, CosmosDb (wildcards allowed).</summary>

@@ -21,11 +21,13 @@ namespace KustoConnect.Commands
         /// <summary>The resource group of the cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         public string ResourceGroupName { get; set; } = null!;
 
         /// <summary>The cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ClusterNameCompleter))]
         public string ClusterName { get; set; } = null!;
 
         /// <summary>A cluster from Get-KustoCluster (its subscription, resource group and name are used).</summary>
@@ -38,6 +40,7 @@ namespace KustoConnect.Commands
         [ValidateNotNullOrEmpty]
         [Alias("DatabaseName")]
         [SupportsWildcards]
+        [ArgumentCompleter(typeof(DatabaseNameCompleter))]
         public string? Name { get; set; }
 
         /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>

@@ -13,6 +13,12 @@ namespace KustoConnect.Commands
     [OutputType(typeof(KustoCosmosDbDataConnection))]
     public sealed class NewKustoCosmosDbConnectionCommand : NewDataConnectionCmdlet
     {
+        /// <summary>The name of the new data connection: 1-40 letters, digits, spaces, '.' and '-'.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("DataConnectionName")]
+        public string Name { get; set; } = null!;
+
         /// <summary>The resource id of the Cosmos DB account (Microsoft.DocumentDB/databaseAccounts/{name}; any casing).</summary>
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
@@ -47,6 +53,9 @@ namespace KustoConnect.Commands
         /// <summary>Ingest the documents changed from this date on.</summary>
         [Parameter]
         public DateTime? RetrievalStartDate { get; set; }
+
+        /// <inheritdoc />
+        protected override string? ConnectionName => Name;
 
         /// <inheritdoc />
         protected override string KindDisplayName => "Cosmos DB";

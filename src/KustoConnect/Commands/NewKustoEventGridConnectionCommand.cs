@@ -12,6 +12,12 @@ namespace KustoConnect.Commands
     [OutputType(typeof(KustoEventGridDataConnection))]
     public sealed class NewKustoEventGridConnectionCommand : NewDataConnectionCmdlet
     {
+        /// <summary>The name of the new data connection: 1-40 letters, digits, spaces, '.' and '-'.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("DataConnectionName")]
+        public string Name { get; set; } = null!;
+
         /// <summary>The resource id of the storage account whose blobs are ingested.</summary>
         [Parameter(Mandatory = true)]
         [ValidateNotNullOrEmpty]
@@ -67,6 +73,9 @@ namespace KustoConnect.Commands
         [Parameter]
         [ValidateSet("Single", "Multi", IgnoreCase = true)]
         public string? DatabaseRouting { get; set; }
+
+        /// <inheritdoc />
+        protected override string? ConnectionName => Name;
 
         /// <inheritdoc />
         protected override string KindDisplayName => "Event Grid";

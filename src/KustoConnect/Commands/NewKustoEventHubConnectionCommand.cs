@@ -13,6 +13,12 @@ namespace KustoConnect.Commands
     [OutputType(typeof(KustoEventHubDataConnection))]
     public sealed class NewKustoEventHubConnectionCommand : NewDataConnectionCmdlet
     {
+        /// <summary>The name of the new data connection: 1-40 letters, digits, spaces, '.' and '-'.</summary>
+        [Parameter(Mandatory = true)]
+        [ValidateNotNullOrEmpty]
+        [Alias("DataConnectionName")]
+        public string Name { get; set; } = null!;
+
         /// <summary>The resource id of the event hub (Microsoft.EventHub/namespaces/{namespace}/eventhubs/{hub}; any casing).</summary>
         [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
@@ -64,6 +70,9 @@ namespace KustoConnect.Commands
         /// <summary>Ingest the events that the event hub still retains from this date on.</summary>
         [Parameter]
         public DateTime? RetrievalStartDate { get; set; }
+
+        /// <inheritdoc />
+        protected override string? ConnectionName => Name;
 
         /// <inheritdoc />
         protected override string KindDisplayName => "Event Hub";

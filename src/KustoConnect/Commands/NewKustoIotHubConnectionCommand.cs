@@ -1,5 +1,8 @@
 using System;
+using System.Linq;
 using System.Management.Automation;
+using System.Threading;
+using System.Threading.Tasks;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
 using KustoConnect.Models;
@@ -13,15 +16,33 @@ namespace KustoConnect.Commands
     [OutputType(typeof(KustoIotHubDataConnection))]
     public sealed class NewKustoIotHubConnectionCommand : NewDataConnectionCmdlet
     {
-        /// <summary>The resource id of the IoT hub (any casing of its segments).</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true)]
+        /// <summary>
+        /// The name of the new data connection: 1-40 letters, digits, spaces, '.' and '-'. Omit it to name the connection
+        /// after the IoT hub. A piped hub's own Name never binds here.
+        /// </summary>
+        [Parameter]
         [ValidateNotNullOrEmpty]
+        [Alias("DataConnectionName")]
+        public string? Name { get; set; }
+
+        /// <summary>
+        /// The resource id of the IoT hub (any casing of its segments). Binds from a piped hub's Id (Get-AzIotHub), except
+        /// when the piped object is the database.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByNameSet)]
+        [Parameter(Mandatory = true, ParameterSetName = ByDatabaseObjectSet)]
+        [ValidateNotNullOrEmpty]
+        [Alias("Id")]
         public string IotHubResourceId { get; set; } = null!;
 
-        /// <summary>The hub's shared access policy; it must grant ServiceConnect.</summary>
-        [Parameter(Mandatory = true)]
+        /// <summary>
+        /// The hub's shared access policy; it must grant ServiceConnect. Omit it to use one the hub has: a policy with
+        /// exactly ServiceConnect is preferred over broader ones such as iothubowner (the choice is written to the verbose
+        /// stream).
+        /// </summary>
+        [Parameter]
         [ValidateNotNullOrEmpty]
-        public string SharedAccessPolicyName { get; set; } = null!;
+        public string? SharedAccessPolicyName { get; set; }
 
         /// <summary>The hub's consumer group the connection reads with. Defaults to $Default.</summary>
         [Parameter]
@@ -61,7 +82,55 @@ namespace KustoConnect.Commands
         public DateTime? RetrievalStartDate { get; set; }
 
         /// <inheritdoc />
+        protected override string? ConnectionName => Name;
+
+        /// <inheritdoc />
         protected override string KindDisplayName => "IoT Hub";
+
+        /// <summary>The hub's name, when it is a valid data connection name.</summary>
+        protected override string DefaultConnectionName()
+        {
+            var hubName = KustoRules.ParseIotHubResourceId(IotHubResourceId).Name;
+            try
+            {
+                KustoRules.ValidateDataConnectionName(hubName);
+            }
+            catch (KustoValidationException)
+            {
+                throw new KustoValidationException(
+                    "DefaultDataConnectionNameNotValid",
+                    $"No -Name was given, and the IoT hub's name '{hubName}' is not a valid data connection name (1 to 40 characters: letters, digits, spaces, '.' and '-'). Pass -Name.",
+                    "Name");
+            }
+
+            return hubName;
+        }
+
+        /// <summary>Without -SharedAccessPolicyName, chooses a policy of the hub that grants ServiceConnect (names and rights only are read).</summary>
+        protected override async Task CompleteModelAsync(KustoSession session, DataConnection model, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            var hub = (IotHubDataConnection)model;
+            if (!string.IsNullOrEmpty(hub.SharedAccessPolicyName))
+            {
+                return;
+            }
+
+            var policies = await session.Resources.ListIotHubAccessPoliciesAsync(hub.IotHubResourceId!, observer, cancellationToken).ConfigureAwait(false);
+            var chosen = IotHubAccessPolicy.ChooseForDataConnection(policies);
+            var hubName = KustoRules.ParseIotHubResourceId(hub.IotHubResourceId!).Name;
+            if (chosen == null)
+            {
+                throw new KustoValidationException(
+                    "NoServiceConnectPolicy",
+                    $"IoT hub '{hubName}' has no shared access policy that grants ServiceConnect"
+                    + (policies.Count == 0 ? string.Empty : " (it has " + string.Join(", ", policies.Select(p => p.ToString())) + ")")
+                    + ". Add one to the hub, or pass -SharedAccessPolicyName.",
+                    "SharedAccessPolicyName");
+            }
+
+            observer.OnVerbose($"No -SharedAccessPolicyName given: using the shared access policy '{chosen.KeyName}' ({chosen.Rights}) of IoT hub '{hubName}'.");
+            hub.SharedAccessPolicyName = chosen.KeyName;
+        }
 
         /// <inheritdoc />
         protected override DataConnection BuildModel() => new IotHubDataConnection

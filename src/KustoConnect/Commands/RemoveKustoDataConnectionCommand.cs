@@ -24,22 +24,26 @@ namespace KustoConnect.Commands
         /// <summary>The resource group of the cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         public string ResourceGroupName { get; set; } = null!;
 
         /// <summary>The cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ClusterNameCompleter))]
         public string ClusterName { get; set; } = null!;
 
         /// <summary>The database.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DatabaseNameCompleter))]
         public string DatabaseName { get; set; } = null!;
 
         /// <summary>The data connection to delete.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
         [Alias("DataConnectionName")]
+        [ArgumentCompleter(typeof(DataConnectionNameCompleter))]
         public string Name { get; set; } = null!;
 
         /// <summary>A data connection from Get-KustoDataConnection or New-Kusto*Connection.</summary>

@@ -68,22 +68,26 @@ namespace KustoConnect.Commands
         /// <summary>The resource group of the cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         public string ResourceGroupName { get; set; } = null!;
 
         /// <summary>The cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ClusterNameCompleter))]
         public string ClusterName { get; set; } = null!;
 
         /// <summary>The database.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DatabaseNameCompleter))]
         public string DatabaseName { get; set; } = null!;
 
         /// <summary>The data connection to change.</summary>
         [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
         [Alias("DataConnectionName")]
+        [ArgumentCompleter(typeof(DataConnectionNameCompleter))]
         public string Name { get; set; } = null!;
 
         /// <summary>A data connection from Get-KustoDataConnection or New-Kusto*Connection.</summary>
@@ -132,6 +136,7 @@ namespace KustoConnect.Commands
         [ValidateNotNull]
         [AllowEmptyCollection]
         [Alias("EventSystemProperties")]
+        [ArgumentCompleter(typeof(EventSystemPropertyCompleter))]
         public string[]? EventSystemProperty { get; set; }
 
         /// <summary>IoT Hub, Event Hub, Event Grid: Single or Multi.</summary>

@@ -24,7 +24,8 @@ namespace KustoConnect.Internal
                 .ToList();
         }
 
-        private static string Quote(string value) => value.IndexOfAny(new[] { ' ', '$', '\'' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
+        /// <summary>The value as typed on a command line: single-quoted when it holds a space, '$' or a quote.</summary>
+        internal static string Quote(string value) => value.IndexOfAny(new[] { ' ', '$', '\'', '`', ';', '#' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
     }
 
     /// <summary>Completes data formats.</summary>
@@ -46,6 +47,17 @@ namespace KustoConnect.Internal
     {
         /// <inheritdoc />
         protected override IEnumerable<string> Values => KustoRules.EventHubEventSystemProperties;
+    }
+
+    /// <summary>
+    /// Completes the event system properties of both IoT Hub and Event Hub (for Update-KustoDataConnection, where the
+    /// connection's kind is known only to ARM).
+    /// </summary>
+    public sealed class EventSystemPropertyCompleter : ListCompleter
+    {
+        /// <inheritdoc />
+        protected override IEnumerable<string> Values =>
+            KustoRules.IotHubEventSystemProperties.Concat(KustoRules.EventHubEventSystemProperties).Distinct(StringComparer.OrdinalIgnoreCase);
     }
 
     /// <summary>Completes data connection kinds.</summary>

@@ -16,26 +16,37 @@ namespace KustoConnect.Internal
     /// </summary>
     public abstract class NewDataConnectionCmdlet : KustoCmdlet
     {
+        /// <summary>Parameter set: the database named by resource group, cluster and database.</summary>
+        public const string ByNameSet = "ByName";
+
+        /// <summary>Parameter set: a database object from Get-KustoDatabase (piped or given with -Database).</summary>
+        public const string ByDatabaseObjectSet = "ByDatabaseObject";
+
         /// <summary>The resource group of the cluster.</summary>
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
         public string ResourceGroupName { get; set; } = null!;
 
         /// <summary>The Azure Data Explorer cluster.</summary>
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(ClusterNameCompleter))]
         public string ClusterName { get; set; } = null!;
 
         /// <summary>The database that receives the data.</summary>
-        [Parameter(Mandatory = true)]
+        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(DatabaseNameCompleter))]
         public string DatabaseName { get; set; } = null!;
 
-        /// <summary>The name of the new data connection: 1-40 letters, digits, spaces, '.' and '-'.</summary>
-        [Parameter(Mandatory = true)]
-        [ValidateNotNullOrEmpty]
-        [Alias("DataConnectionName")]
-        public string Name { get; set; } = null!;
+        /// <summary>
+        /// The database that receives the data, as Get-KustoDatabase writes it (piped by value): its subscription, resource
+        /// group, cluster and name are used, nothing else of it.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByDatabaseObjectSet)]
+        [ValidateNotNull]
+        public KustoDatabase Database { get; set; } = null!;
 
         /// <summary>The Azure region of the data connection. Omit it to use the cluster's (read from the cluster first).</summary>
         [Parameter]
@@ -43,9 +54,12 @@ namespace KustoConnect.Internal
         public string? Location { get; set; }
 
         /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>
-        [Parameter]
+        [Parameter(ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
         public string? SubscriptionId { get; set; }
+
+        /// <summary>The -Name the user gave (each kind declares the parameter; null when omitted).</summary>
+        protected abstract string? ConnectionName { get; }
 
         /// <summary>"IoT Hub", "Event Hub", ...: how ShouldProcess names the kind.</summary>
         protected abstract string KindDisplayName { get; }
@@ -53,23 +67,65 @@ namespace KustoConnect.Internal
         /// <summary>Builds the model from the parameters, applying the client-side rules (throws <see cref="KustoValidationException"/>).</summary>
         protected abstract DataConnection BuildModel();
 
+        /// <summary>
+        /// The name of the connection when -Name is omitted; throws <see cref="KustoValidationException"/> naming -Name
+        /// when the kind has no default (or the default is not a valid name).
+        /// </summary>
+        protected virtual string DefaultConnectionName() =>
+            throw new KustoValidationException("DataConnectionNameRequired", "Pass -Name: the name of the new data connection.", "Name");
+
+        /// <summary>
+        /// Completes the model with what must be read from Azure before anything is written (e.g. an IoT hub's shared
+        /// access policy); runs off the pipeline thread, before the existence check and the PUT. Nothing by default.
+        /// </summary>
+        protected virtual Task CompleteModelAsync(KustoSession session, DataConnection model, IOperationObserver observer, CancellationToken cancellationToken) =>
+            Task.CompletedTask;
+
+        /// <summary>The target database: from -Database (a Get-KustoDatabase object) or from the name parameters.</summary>
+        private DatabaseRef ResolveDatabase(KustoSession session)
+        {
+            if (ParameterSetName == ByDatabaseObjectSet)
+            {
+                var subscription = string.IsNullOrEmpty(Database.SubscriptionId) ? ResolveSubscriptionId(session, null) : Database.SubscriptionId!;
+                return DatabaseRef.Create(
+                    subscription,
+                    Database.ResourceGroupName ?? string.Empty,
+                    (Database.ClusterName ?? string.Empty).ToLowerInvariant(),
+                    Database.Name ?? string.Empty);
+            }
+
+            return DatabaseRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName, DatabaseName);
+        }
+
+        /// <summary>-Name, else the kind's default (written to the verbose stream).</summary>
+        private string ResolveName()
+        {
+            if (!string.IsNullOrEmpty(ConnectionName))
+            {
+                return ConnectionName!;
+            }
+
+            var name = DefaultConnectionName();
+            WriteVerbose($"No -Name given: the data connection is named '{name}'.");
+            return name;
+        }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             var session = RequireSession();
-            var subscription = ResolveSubscriptionId(session, SubscriptionId);
 
             DataConnectionRef target;
             DataConnection model;
             try
             {
-                target = DataConnectionRef.Create(DatabaseRef.Create(subscription, ResourceGroupName, ClusterName, DatabaseName), Name);
                 model = BuildModel();
                 model.Location = Location;
+                target = DataConnectionRef.Create(ResolveDatabase(session), ResolveName());
             }
             catch (KustoValidationException e)
             {
-                WriteEngineError(e, Name);
+                WriteEngineError(e, ConnectionName);
                 return;
             }
 
@@ -84,6 +140,7 @@ namespace KustoConnect.Internal
                 var created = RunEngine(async (observer, token) =>
                 {
                     await EnsureAbsentAsync(session, target, token).ConfigureAwait(false);
+                    await CompleteModelAsync(session, model, observer, token).ConfigureAwait(false);
                     if (string.IsNullOrEmpty(model.Location))
                     {
                         var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
