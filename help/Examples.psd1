@@ -56,6 +56,11 @@ New-KustoIotHubConnection -ResourceGroupName testrg -ClusterName mykustocluster 
             Code    = 'New-KustoIotHubConnection @parameters -WhatIf'
             Remarks = 'Checks the input and sends nothing.'
         }
+        @{
+            Title   = 'One data connection per IoT hub, from Get-AzIotHub'
+            Code    = 'Get-AzIotHub -ResourceGroupName hubs | New-KustoIotHubConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -TableName StormEvents -Verbose'
+            Remarks = 'Each hub''s Id binds to -IotHubResourceId (its Name, Location, resource group and subscription never bind). Each connection is named after its hub, and uses a policy of the hub that grants ServiceConnect, preferring one with exactly that right over iothubowner; -Verbose shows the choice. Only policy names and rights are read, never keys.'
+        }
     )
     'New-KustoEventHubConnection' = @(
         @{
@@ -124,6 +129,7 @@ New-KustoCosmosDbConnection -ResourceGroupName testrg -ClusterName mykustocluste
     'Get-KustoDatabase' = @(
         @{ Title = 'List the databases of a cluster'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster'; Remarks = 'Writes each database with its kind, location and retention; wildcards are allowed in -Name.' }
         @{ Title = 'One database'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster -Name mykustodatabase'; Remarks = 'Wildcards are allowed in -Name.' }
+        @{ Title = 'Create a data connection in a database from the pipeline'; Code = 'Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster -Name mykustodatabase | New-KustoEventHubConnection -Name events -EventHubResourceId $eventHubId -TableName StormEvents'; Remarks = 'The database binds to -Database by value and gives the subscription, resource group, cluster and database; nothing else of it binds.' }
     )
     'Test-KustoDataConnectionName' = @(
         @{ Title = 'Check that a name is free'; Code = 'Test-KustoDataConnectionName -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myiothubconnect'; Remarks = 'NameAvailable is false, with Reason AlreadyExists, when the database already has a data connection of that name.' }
