@@ -27,6 +27,8 @@
         'Get-KustoDatabase'
         'Test-KustoDataConnectionName'
         'Test-KustoDataConnection'
+        'Start-KustoEmulator'
+        'Stop-KustoEmulator'
     )
     FunctionsToExport    = @()
     VariablesToExport    = @()

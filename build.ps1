@@ -116,6 +116,23 @@ function Invoke-BuildTask {
         Get-ChildItem -LiteralPath $moduleFiles | Copy-Item -Destination $ModuleDir -Recurse -Force
     }
 
+    # The emulator ships inside the module (Start-KustoEmulator runs emulator/KustoConnect.Emulator.dll with `dotnet`):
+    # its build output as is (assemblies, deps/runtimeconfig json, native SQLite under runtimes/, world.default.json),
+    # without debug symbols or XML docs.
+    $emulatorBin = Split-Path -Parent $EmulatorDll
+    if (-not (Test-Path -LiteralPath $EmulatorDll -PathType Leaf)) {
+        throw "KustoConnect.Emulator.dll not found in '$emulatorBin' after the build."
+    }
+    $emulatorDir = Join-Path $ModuleDir 'emulator'
+    $null = New-Item -ItemType Directory -Path $emulatorDir -Force
+    Get-ChildItem -LiteralPath $emulatorBin | Where-Object { $_.Extension -notin '.pdb', '.xml' } |
+        Copy-Item -Destination $emulatorDir -Recurse -Force
+    foreach ($required in 'KustoConnect.Emulator.dll', 'KustoConnect.Emulator.runtimeconfig.json', 'KustoConnect.Emulator.deps.json', 'world.default.json') {
+        if (-not (Test-Path -LiteralPath (Join-Path $emulatorDir $required) -PathType Leaf)) {
+            throw "The emulator's build output lacks '$required'."
+        }
+    }
+
     Write-Step 'Generate cmdlet help (en-US/KustoConnect.dll-Help.xml)'
     # From the cmdlets' metadata, their XML doc comments and help/Examples.psd1; in a fresh pwsh so that this
     # session never loads (and locks) the module it just assembled.

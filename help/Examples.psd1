@@ -19,10 +19,47 @@ Connect-KustoAccount -ServicePrincipal -TenantId $tenant -Credential $credential
             Remarks = 'Points the session at the KustoConnect emulator and trusts exactly its certificate; nothing else is trusted for that session.'
         }
         @{
+            Title   = 'Sign in to the emulator of this session, or of a data folder'
+            Code    = @'
+Connect-KustoAccount -Emulator
+Connect-KustoAccount -Emulator -DataDirectory ./emulator-data
+'@
+            Remarks = 'The first signs in to the emulator Start-KustoEmulator started in this session; the second to the emulator running on that data folder, found through its emulator.json. Both sign in as the world''s first Contributor service principal and trust exactly the emulator''s certificate.'
+        }
+        @{
             Title   = 'Use an access token you already have'
             Code    = 'Connect-KustoAccount -AccessToken (Read-Host -AsSecureString) -SubscriptionId ''<subscription id>'''
             Remarks = 'The token must be issued for Azure Resource Manager. It is not refreshed: sign in again when it expires.'
         }
+    )
+    'Start-KustoEmulator' = @(
+        @{
+            Title   = 'Try the module offline'
+            Code    = @'
+$emulator = Start-KustoEmulator
+New-KustoIotHubConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name telemetry `
+    -IotHubResourceId "/subscriptions/$($emulator.SubscriptionId)/resourceGroups/testrg/providers/Microsoft.Devices/IotHubs/mykustoiothub" `
+    -SharedAccessPolicyName iothubforread -ConsumerGroup '$Default' -TableName StormEvents -MappingRuleName StormEvents_CSV_Mapping -DataFormat csv
+Stop-KustoEmulator
+'@
+            Remarks = 'Starts the emulator shipped with the module on a free loopback port, with a temporary data folder, and signs the session in to it as its demo service principal, trusting exactly its certificate. Stop-KustoEmulator signs out, stops it and removes the folder.'
+        }
+        @{
+            Title   = 'Keep the emulated state between runs'
+            Code    = @'
+$emulator = Start-KustoEmulator -DataDirectory ./emulator-data -OperationDurationSeconds 0 -NoConnect
+Connect-KustoAccount -Emulator -SubscriptionId $emulator.SubscriptionId
+'@
+            Remarks = 'The data folder keeps every data connection, the certificate and emulator.json (where the emulator listens, never a secret); a later Start-KustoEmulator on it finds them again. -NoConnect only starts it; Connect-KustoAccount -Emulator signs in.'
+        }
+    )
+    'Stop-KustoEmulator' = @(
+        @{ Title = 'Stop the emulator of this session'; Code = 'Stop-KustoEmulator'; Remarks = 'Signs out if the session is signed in to the emulator, stops the process and removes its temporary data folder (a folder given to Start-KustoEmulator -DataDirectory is kept).' }
+        @{ Title = 'Always stop it at the end of a test run'; Code = @'
+Start-KustoEmulator -OperationDurationSeconds 0
+try { Invoke-Pester ./tests }
+finally { Stop-KustoEmulator }
+'@; Remarks = 'Stop-KustoEmulator does nothing when no emulator runs, so it is safe in a finally block.' }
     )
     'Disconnect-KustoAccount' = @(
         @{ Title = 'Sign out'; Code = 'Disconnect-KustoAccount'; Remarks = 'Forgets the credential and its cached tokens for this session.' }

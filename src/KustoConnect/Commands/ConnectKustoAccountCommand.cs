@@ -33,6 +33,9 @@ namespace KustoConnect.Commands
         /// <summary>Parameter set: the AZURE_* environment variables (secret, certificate or workload identity federation).</summary>
         public const string EnvironmentVariablesSet = "EnvironmentVariables";
 
+        /// <summary>Parameter set: the KustoConnect emulator started in this session or running on a data folder.</summary>
+        public const string EmulatorSet = "Emulator";
+
         /// <summary>Sign in as a service principal (application).</summary>
         [Parameter(Mandatory = true, ParameterSetName = ServicePrincipalSet)]
         [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
@@ -87,6 +90,22 @@ namespace KustoConnect.Commands
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = EnvironmentVariablesSet)]
         public SwitchParameter EnvironmentVariables { get; set; }
+
+        /// <summary>
+        /// Sign in to the KustoConnect emulator started by Start-KustoEmulator in this session (or, with -DataDirectory, to the
+        /// emulator running on that data folder) as its world's first service principal with a client secret and the
+        /// Contributor or Owner role, trusting exactly the emulator's certificate.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = EmulatorSet)]
+        public SwitchParameter Emulator { get; set; }
+
+        /// <summary>
+        /// With -Emulator: the data folder of a running emulator (started by Start-KustoEmulator -DataDirectory in any session,
+        /// or by `dotnet KustoConnect.Emulator.dll --data-dir`); its emulator.json says where it listens.
+        /// </summary>
+        [Parameter(ParameterSetName = EmulatorSet)]
+        [ValidateNotNullOrEmpty]
+        public string? DataDirectory { get; set; }
 
         /// <summary>An access token for Azure Resource Manager.</summary>
         [Parameter(Mandatory = true, ParameterSetName = AccessTokenSet)]
@@ -143,6 +162,12 @@ namespace KustoConnect.Commands
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
+            if (ParameterSetName == EmulatorSet)
+            {
+                Connect(EmulatorConnectionOptions());
+                return;
+            }
+
             var cloud = KustoCloud.Get(Environment ?? KustoCloud.AzureCloud.Name);
             var authorityHost = AuthorityHost;
             if (authorityHost == null && Environment == null && ParameterSetName == EnvironmentVariablesSet
@@ -195,6 +220,11 @@ namespace KustoConnect.Commands
                     break;
             }
 
+            Connect(options);
+        }
+
+        private void Connect(ConnectionOptions options)
+        {
             KustoSession session;
             try
             {
@@ -228,6 +258,55 @@ namespace KustoConnect.Commands
 
             SessionStore.Set(session);
             WriteObject(new KustoContext(session));
+        }
+
+        /// <summary>The emulator's connection: this session's emulator, or the one whose connection file is in -DataDirectory.</summary>
+        private ConnectionOptions EmulatorConnectionOptions()
+        {
+            foreach (var name in new[] { nameof(Environment), nameof(ArmEndpoint), nameof(AuthorityHost), nameof(Audience), nameof(TrustedCertificatePath) })
+            {
+                if (MyInvocation.BoundParameters.ContainsKey(name))
+                {
+                    ThrowTerminatingError(new ErrorRecord(
+                        new ArgumentException($"-{name} cannot be used with -Emulator: the emulator says where it listens and which certificate it serves."),
+                        "EmulatorParameterConflict", ErrorCategory.InvalidArgument, name));
+                }
+            }
+
+            try
+            {
+                EmulatorConnection connection;
+                if (DataDirectory != null)
+                {
+                    connection = EmulatorConnection.ReadFile(GetUnresolvedProviderPathFromPSPath(DataDirectory));
+                }
+                else
+                {
+                    var emulator = EmulatorStore.Current;
+                    if (emulator == null)
+                    {
+                        throw new EmulatorException(
+                            "NoEmulatorStarted", ErrorCategory.ObjectNotFound,
+                            "No emulator was started in this session. Run Start-KustoEmulator, or give -DataDirectory with the data folder of a running emulator.");
+                    }
+
+                    if (emulator.HasExited)
+                    {
+                        throw new EmulatorException(
+                            "EmulatorNotRunning", ErrorCategory.ResourceUnavailable,
+                            $"The emulator started in this session (process {emulator.ProcessId}) has exited. Run Stop-KustoEmulator, then Start-KustoEmulator.");
+                    }
+
+                    connection = emulator.Connection;
+                }
+
+                return connection.CreateConnectionOptions(SubscriptionId);
+            }
+            catch (EmulatorException e)
+            {
+                ThrowTerminatingError(e.ToErrorRecord(DataDirectory));
+                return null!;
+            }
         }
 
         private static string Who(ConnectionOptions options)
