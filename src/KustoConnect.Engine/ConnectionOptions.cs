@@ -26,17 +26,33 @@ namespace KustoConnect.Engine
 
         /// <summary>Tokens handed out on demand by the host, e.g. the signed-in Az.Accounts context (see <see cref="IAccessTokenProvider"/>).</summary>
         TokenProvider,
+
+        /// <summary>
+        /// A person, through the device-code flow of a public client (Azure PowerShell's unless <see cref="ConnectionOptions.ClientId"/>
+        /// names another): the service's "open the page ... and enter the code ..." message reaches
+        /// <see cref="IOperationObserver.OnUserMessage"/> while <see cref="KustoSession.SignInAsync(IOperationObserver, System.Threading.CancellationToken)"/> waits.
+        /// </summary>
+        DeviceCode,
     }
 
     /// <summary>What <see cref="KustoSession.Create(ConnectionOptions)"/> needs. Checked without any network call.</summary>
     public sealed class ConnectionOptions
     {
+        /// <summary>Azure PowerShell's well-known public client id (the one Az.Accounts signs people in with).</summary>
+        public const string DefaultPublicClientId = "1950a258-227b-4e31-a9cf-717495945fc2";
+
         public CredentialKind CredentialKind { get; set; }
 
-        /// <summary>The Entra ID tenant (GUID or domain name). Required for <see cref="CredentialKind.ServicePrincipalSecret"/>.</summary>
+        /// <summary>
+        /// The Entra ID tenant (GUID or domain name). Required for a service principal; for <see cref="CredentialKind.DeviceCode"/>
+        /// optional ("organizations": the person's home tenant).
+        /// </summary>
         public string? TenantId { get; set; }
 
-        /// <summary>The application (client) id of the service principal.</summary>
+        /// <summary>
+        /// The application (client) id of the service principal; for <see cref="CredentialKind.DeviceCode"/>, the public client
+        /// (default <see cref="DefaultPublicClientId"/>).
+        /// </summary>
         public string? ClientId { get; set; }
 
         public SecureString? ClientSecret { get; set; }
@@ -92,6 +108,13 @@ namespace KustoConnect.Engine
 
         /// <summary>One line per HTTP exchange, e.g. "PUT https://.../dataConnections/x?api-version=2024-04-13 -> 201 (correlation id ...)".</summary>
         void OnVerbose(string message);
+
+        /// <summary>
+        /// A message the person at the keyboard must read now, such as the device-code prompt ("To sign in, use a web browser
+        /// to open the page ... and enter the code ..."). Called on a background thread; implementations that have no person
+        /// to show it to may ignore it.
+        /// </summary>
+        void OnUserMessage(string message);
     }
 
     /// <summary>The state of a long-running operation after one poll.</summary>

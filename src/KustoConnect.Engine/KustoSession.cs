@@ -31,6 +31,7 @@ namespace KustoConnect.Engine
         private readonly string? _secret;
         private readonly string _scope;
         private readonly DateTimeOffset? _tokenExpiresOn;
+        private readonly UserPrompt? _prompt;
         private string? _subscriptionId;
         private int _disposed;
 
@@ -54,6 +55,7 @@ namespace KustoConnect.Engine
             _credential = plan.Credential;
             _secret = plan.Secret;
             _tokenExpiresOn = plan.FixedExpiry;
+            _prompt = plan.Prompt;
             TenantId = plan.TenantId;
             AccountId = plan.AccountId;
 
@@ -90,10 +92,13 @@ namespace KustoConnect.Engine
             }
         }
 
-        /// <summary>The tenant; for a managed identity, known once <see cref="SignInAsync"/> has run.</summary>
+        /// <summary>The tenant; for a managed identity, known once <see cref="SignInAsync(CancellationToken)"/> has run.</summary>
         public string? TenantId { get; private set; }
 
-        /// <summary>The client id of the service principal or managed identity, or the account named in the access token.</summary>
+        /// <summary>
+        /// The client id of the service principal or managed identity, the account named in the access token, or the user
+        /// principal name of the person who signed in with a device code.
+        /// </summary>
         public string? AccountId { get; private set; }
 
         public CredentialKind CredentialKind { get; }
@@ -126,9 +131,24 @@ namespace KustoConnect.Engine
         /// Acquires one token, so that a wrong secret, tenant or client id fails now rather than at the first command.
         /// Throws <see cref="KustoAuthenticationException"/> (with the AADSTS code when Entra ID sent one).
         /// </summary>
-        public async Task SignInAsync(CancellationToken cancellationToken)
+        public Task SignInAsync(CancellationToken cancellationToken) => SignInAsync(null, cancellationToken);
+
+        /// <summary>
+        /// Acquires one token, as <see cref="SignInAsync(CancellationToken)"/>. For <see cref="CredentialKind.DeviceCode"/> this is
+        /// the person's sign-in: the service's message goes to <paramref name="observer"/>'s
+        /// <see cref="IOperationObserver.OnUserMessage"/> (required), and the call waits until the code is entered, it expires,
+        /// or <paramref name="cancellationToken"/> is cancelled. Afterwards <see cref="AccountId"/> is the user principal name.
+        /// </summary>
+        public async Task SignInAsync(IOperationObserver? observer, CancellationToken cancellationToken)
         {
             ThrowIfDisposed();
+            if (_credential is DeviceCodeCredential deviceCode)
+            {
+                await SignInPersonAsync(deviceCode, observer ?? throw new ArgumentNullException(nameof(observer), "A device-code sign-in needs an observer to show its message to."), cancellationToken)
+                    .ConfigureAwait(false);
+                return;
+            }
+
             if (CredentialKind == CredentialKind.AccessToken)
             {
                 if (_tokenExpiresOn.HasValue && _tokenExpiresOn.Value <= DateTimeOffset.UtcNow)
@@ -166,10 +186,34 @@ namespace KustoConnect.Engine
             }
         }
 
+        private async Task SignInPersonAsync(DeviceCodeCredential credential, IOperationObserver observer, CancellationToken cancellationToken)
+        {
+            _prompt!.Observer = observer;
+            try
+            {
+                // Azure.Identity keeps CAE and non-CAE tokens in separate caches, and the ARM pipeline asks with CAE enabled:
+                // sign in the same way, or its first silent request would find no account.
+                var context = new TokenRequestContext(new[] { _scope }, isCaeEnabled: true);
+                var record = await credential.AuthenticateAsync(context, cancellationToken).ConfigureAwait(false);
+                TenantId = record.TenantId;
+                AccountId = record.Username;
+            }
+            catch (AuthenticationFailedException ex)
+            {
+                throw SignInErrors.Explain(ErrorTranslator.Authentication(ex, Describe(), _secret), CredentialKind);
+            }
+            finally
+            {
+                _prompt.Observer = null;
+            }
+        }
+
         private string Describe()
         {
             switch (CredentialKind)
             {
+                case CredentialKind.DeviceCode:
+                    return "the device-code sign-in" + (TenantId == null ? string.Empty : " to tenant '" + TenantId + "'");
                 case CredentialKind.ManagedIdentity:
                     return "the managed identity" + (AccountId == null ? string.Empty : " '" + AccountId + "'");
                 case CredentialKind.TokenProvider:

@@ -109,6 +109,8 @@ namespace KustoConnect.Engine.Tests
             public void OnProgress(OperationProgress progress) => Progress.Enqueue(progress);
 
             public void OnVerbose(string message) => Verbose.Enqueue(message);
+
+            public void OnUserMessage(string message) => Verbose.Enqueue(message);
         }
     }
 }

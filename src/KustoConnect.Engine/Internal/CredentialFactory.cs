@@ -38,6 +38,9 @@ namespace KustoConnect.Engine.Internal
 
         /// <summary>The expiry of a static access token (it cannot be refreshed).</summary>
         internal DateTimeOffset? FixedExpiry { get; }
+
+        /// <summary>For a device-code credential, where its prompt goes; null for the other kinds.</summary>
+        internal UserPrompt? Prompt { get; set; }
     }
 
     /// <summary>Builds the Azure.Identity credential for each <see cref="CredentialKind"/>, and checks its inputs without a network call.</summary>
@@ -86,6 +89,13 @@ namespace KustoConnect.Engine.Internal
                     break;
                 case CredentialKind.EnvironmentVariables:
                     ValidateEnvironment();
+                    break;
+                case CredentialKind.DeviceCode:
+                    if (options.ClientId != null && !Guid.TryParse(options.ClientId, out _))
+                    {
+                        throw new KustoValidationException("InvalidApplicationId", "The public client (application) id '" + options.ClientId + "' is not a GUID.", nameof(options.ClientId));
+                    }
+
                     break;
                 case CredentialKind.TokenProvider:
                     if (options.TokenProvider == null)
@@ -172,6 +182,22 @@ namespace KustoConnect.Engine.Internal
                         }))
                         : new EnvironmentCredential(Configure(new EnvironmentCredentialOptions { DisableInstanceDiscovery = discovery }));
                     return new SignInPlan(credential, tenant, clientId, Variable(SecretVariable) ?? Variable(CertificatePasswordVariable), null);
+                }
+
+                case CredentialKind.DeviceCode:
+                {
+                    var prompt = new UserPrompt();
+                    var credential = new DeviceCodeCredential(Configure(new DeviceCodeCredentialOptions
+                    {
+                        TenantId = options.TenantId,
+                        ClientId = options.ClientId ?? ConnectionOptions.DefaultPublicClientId,
+                        DisableInstanceDiscovery = discovery,
+
+                        // A person signs in once, in SignInAsync; later calls only refresh silently, never prompt from an ARM request.
+                        DisableAutomaticAuthentication = true,
+                        DeviceCodeCallback = prompt.ShowAsync,
+                    }));
+                    return new SignInPlan(credential, options.TenantId, null, null, null) { Prompt = prompt };
                 }
 
                 case CredentialKind.TokenProvider:

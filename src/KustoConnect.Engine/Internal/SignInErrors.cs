@@ -30,6 +30,11 @@ namespace KustoConnect.Engine.Internal
                     id = "InvalidClientCertificate";
                     advice = "Upload this certificate's public key to the application's 'Certificates & secrets', or renew an expired one.";
                     break;
+                case "AADSTS70019":
+                case "AADSTS70020":
+                    id = "DeviceCodeExpired";
+                    advice = "The code was not entered in time: run Connect-KustoAccount -UseDeviceAuthentication again and enter the new code.";
+                    break;
                 case "AADSTS700213":
                 case "AADSTS700211":
                 case "AADSTS70021":

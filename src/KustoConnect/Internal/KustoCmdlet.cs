@@ -200,6 +200,13 @@ namespace KustoConnect.Internal
 
             public void OnVerbose(string message) => TryAdd(() => _cmdlet.WriteVerbose(message));
 
+            /// <summary>
+            /// Written as Write-Host writes (an information record tagged PSHOST): the host shows it even when warnings are
+            /// silenced or redirected, and it stays capturable in the information stream (6) and transcripts.
+            /// </summary>
+            public void OnUserMessage(string message) =>
+                TryAdd(() => _cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" }));
+
             /// <summary>Closes every progress bar this call opened.</summary>
             public void Complete()
             {

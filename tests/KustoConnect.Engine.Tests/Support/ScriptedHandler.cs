@@ -109,6 +109,7 @@ namespace KustoConnect.Engine.Tests.Support
     {
         private readonly ConcurrentQueue<OperationProgress> _progress = new ConcurrentQueue<OperationProgress>();
         private readonly ConcurrentQueue<string> _verbose = new ConcurrentQueue<string>();
+        private readonly ConcurrentQueue<string> _userMessages = new ConcurrentQueue<string>();
 
         internal Action<OperationProgress>? OnEachProgress { get; set; }
 
@@ -123,5 +124,9 @@ namespace KustoConnect.Engine.Tests.Support
         }
 
         public void OnVerbose(string message) => _verbose.Enqueue(message);
+
+        public void OnUserMessage(string message) => _userMessages.Enqueue(message);
+
+        internal IReadOnlyList<string> UserMessages => _userMessages.ToArray();
     }
 }
