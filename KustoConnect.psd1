@@ -23,6 +23,7 @@
         'Get-KustoDataConnection'
         'Update-KustoDataConnection'
         'Remove-KustoDataConnection'
+        'Wait-KustoOperation'
         'Get-KustoCluster'
         'Get-KustoDatabase'
         'Test-KustoDataConnectionName'

@@ -40,6 +40,22 @@ namespace KustoConnect.Engine
         /// <summary>DELETE, then waits for the long-running operation.</summary>
         Task DeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken);
 
+        /// <summary>The PUT of <see cref="CreateOrUpdateAsync"/> without the wait: returns once ARM accepted it.</summary>
+        Task<StartedOperation> StartCreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>The GET, change and PUT of <see cref="UpdateAsync"/> without the wait: returns once ARM accepted the PUT.</summary>
+        Task<StartedOperation> StartUpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>The DELETE of <see cref="DeleteAsync"/> without the wait: returns once ARM accepted it.</summary>
+        Task<StartedOperation> StartDeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// Waits for an operation started earlier (in this session or another) by polling <paramref name="operationUrl"/>,
+        /// which must be on this session's ARM endpoint; then, for a create or update with a <paramref name="target"/>,
+        /// returns the data connection as ARM stores it (null after a delete). Failures as in <see cref="CreateOrUpdateAsync"/>.
+        /// </summary>
+        Task<DataConnection?> WaitForOperationAsync(KustoOperationKind kind, DataConnectionRef? target, string? operationUrl, IOperationObserver? observer, CancellationToken cancellationToken);
+
         /// <summary>POST checkNameAvailability: whether a data connection named like <paramref name="target"/> can be created in its database.</summary>
         Task<NameAvailability> CheckNameAvailabilityAsync(DataConnectionRef target, CancellationToken cancellationToken);
 

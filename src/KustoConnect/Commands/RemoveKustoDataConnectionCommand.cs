@@ -9,8 +9,8 @@ namespace KustoConnect.Commands
     /// <para type="synopsis">Deletes a data connection and waits until the service has removed it.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.Remove, "KustoDataConnection", DefaultParameterSetName = ByNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-    [OutputType(typeof(void))]
-    public sealed class RemoveKustoDataConnectionCommand : KustoCmdlet
+    [OutputType(typeof(KustoOperation), typeof(Job))]
+    public sealed class RemoveKustoDataConnectionCommand : KustoOperationCmdlet
     {
         /// <summary>Parameter set: by resource group, cluster, database and name.</summary>
         public const string ByNameSet = "ByName";
@@ -66,6 +66,13 @@ namespace KustoConnect.Commands
         [Parameter]
         public SwitchParameter Force { get; set; }
 
+        /// <summary>
+        /// Return as soon as the service accepted the delete, writing a KustoOperation (provisioning state Deleting) to pass
+        /// to Wait-KustoOperation.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter NoWait { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -103,14 +110,17 @@ namespace KustoConnect.Commands
                 return;
             }
 
-            try
+            var noWait = NoWait.IsPresent;
+            Submit(target.ResourceId, async (item, token) =>
             {
-                RunEngine((observer, token) => session.DataConnections.DeleteAsync(target, observer, token));
-            }
-            catch (KustoException e)
-            {
-                WriteEngineError(e, target.ResourceId);
-            }
+                if (noWait)
+                {
+                    return KustoOperation.From(await session.DataConnections.StartDeleteAsync(target, item, token).ConfigureAwait(false));
+                }
+
+                await session.DataConnections.DeleteAsync(target, item, token).ConfigureAwait(false);
+                return null;
+            });
         }
 
         /// <summary>

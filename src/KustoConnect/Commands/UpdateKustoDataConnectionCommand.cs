@@ -18,8 +18,8 @@ namespace KustoConnect.Commands
     /// -Compression on an IoT Hub connection) is refused before anything is written.
     /// </remarks>
     [Cmdlet(VerbsData.Update, "KustoDataConnection", DefaultParameterSetName = ByNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(KustoDataConnection))]
-    public sealed class UpdateKustoDataConnectionCommand : KustoCmdlet
+    [OutputType(typeof(KustoDataConnection), typeof(KustoOperation), typeof(Job))]
+    public sealed class UpdateKustoDataConnectionCommand : KustoOperationCmdlet
     {
         /// <summary>Parameter set: by resource group, cluster, database and name.</summary>
         public const string ByNameSet = "ByName";
@@ -207,6 +207,13 @@ namespace KustoConnect.Commands
         [ValidateNotNullOrEmpty]
         public string? CosmosDbContainer { get; set; }
 
+        /// <summary>
+        /// Return as soon as the service accepted the change, writing a KustoOperation (provisioning state Accepted) to pass
+        /// to Wait-KustoOperation.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter NoWait { get; set; }
+
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
@@ -242,27 +249,35 @@ namespace KustoConnect.Commands
                 return;
             }
 
-            var warnings = new ConcurrentQueue<string>();
             var passedSet = new HashSet<string>(passed, StringComparer.OrdinalIgnoreCase);
-            try
+            var changes = new Changes(this);
+            var noWait = NoWait.IsPresent;
+            Submit(target.ResourceId, async (item, token) =>
             {
-                var updated = RunEngine((observer, token) => session.DataConnections.UpdateAsync(
-                    target,
-                    current =>
+                var warnings = new ConcurrentQueue<string>();
+                void Change(DataConnection current)
+                {
+                    CheckApplicable(current.Kind, passed);
+                    changes.Apply(current, passedSet, warnings);
+                }
+
+                try
+                {
+                    if (noWait)
                     {
-                        CheckApplicable(current.Kind, passed);
-                        Apply(current, passedSet, warnings);
-                    },
-                    observer,
-                    token));
-                WriteWarnings(warnings);
-                WriteObject(KustoDataConnection.From(updated));
-            }
-            catch (Exception e) when (IsItemError(e))
-            {
-                WriteWarnings(warnings);
-                WriteEngineError(e, target.ResourceId);
-            }
+                        return KustoOperation.From(await session.DataConnections.StartUpdateAsync(target, Change, item, token).ConfigureAwait(false));
+                    }
+
+                    return KustoDataConnection.From(await session.DataConnections.UpdateAsync(target, Change, item, token).ConfigureAwait(false));
+                }
+                finally
+                {
+                    while (warnings.TryDequeue(out var warning))
+                    {
+                        item.Warn(warning);
+                    }
+                }
+            });
         }
 
         private DataConnectionRef ResolveTarget(KustoSession session)
@@ -315,89 +330,149 @@ namespace KustoConnect.Commands
             }
         }
 
-        /// <summary>Sets only the passed parameters on the current model (runs in the engine, between its GET and PUT).</summary>
-        private void Apply(DataConnection current, HashSet<string> passed, ConcurrentQueue<string> warnings)
+        /// <summary>
+        /// The change parameters of one ProcessRecord, copied: the change runs in the engine (maybe in a job after the cmdlet
+        /// ended) and never reads the cmdlet.
+        /// </summary>
+        private sealed class Changes
         {
-            bool Passed(string name) => passed.Contains(name);
-            var kind = (DataConnectionKind)Enum.Parse(typeof(DataConnectionKind), current.Kind, ignoreCase: true);
-            string? format = Passed(nameof(DataFormat)) && DataFormat!.Length > 0 ? KustoRules.NormalizeDataFormat(DataFormat, kind) : null;
-            string? routing = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting);
-            var retrieval = RetrievalStartDate.HasValue ? new DateTimeOffset(RetrievalStartDate.Value.ToUniversalTime()) : (DateTimeOffset?)null;
-
-            switch (current)
+            public Changes(UpdateKustoDataConnectionCommand command)
             {
-                case IotHubDataConnection iot:
-                    iot.IotHubResourceId = IotHubResourceId ?? iot.IotHubResourceId;
-                    iot.SharedAccessPolicyName = SharedAccessPolicyName ?? iot.SharedAccessPolicyName;
-                    iot.ConsumerGroup = ConsumerGroup ?? iot.ConsumerGroup;
-                    iot.TableName = Passed(nameof(TableName)) ? TableName : iot.TableName;
-                    iot.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : iot.MappingRuleName;
-                    iot.DataFormat = Passed(nameof(DataFormat)) ? format : iot.DataFormat;
-                    iot.EventSystemProperties = Passed(nameof(EventSystemProperty)) ? EventSystemProperties(kind, warnings) : iot.EventSystemProperties;
-                    iot.DatabaseRouting = routing ?? iot.DatabaseRouting;
-                    iot.RetrievalStartDate = retrieval ?? iot.RetrievalStartDate;
-                    break;
-                case EventHubDataConnection hub:
-                    hub.EventHubResourceId = EventHubResourceId ?? hub.EventHubResourceId;
-                    hub.ConsumerGroup = ConsumerGroup ?? hub.ConsumerGroup;
-                    hub.TableName = Passed(nameof(TableName)) ? TableName : hub.TableName;
-                    hub.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : hub.MappingRuleName;
-                    hub.DataFormat = Passed(nameof(DataFormat)) ? format : hub.DataFormat;
-                    hub.EventSystemProperties = Passed(nameof(EventSystemProperty)) ? EventSystemProperties(kind, warnings) : hub.EventSystemProperties;
-                    hub.Compression = Compression == null ? hub.Compression : KustoRules.NormalizeCompression(Compression);
-                    hub.ManagedIdentityResourceId = ManagedIdentityResourceId ?? hub.ManagedIdentityResourceId;
-                    hub.DatabaseRouting = routing ?? hub.DatabaseRouting;
-                    hub.RetrievalStartDate = retrieval ?? hub.RetrievalStartDate;
-                    break;
-                case EventGridDataConnection grid:
-                    grid.StorageAccountResourceId = StorageAccountResourceId ?? grid.StorageAccountResourceId;
-                    grid.EventGridResourceId = EventGridResourceId ?? grid.EventGridResourceId;
-                    grid.EventHubResourceId = EventHubResourceId ?? grid.EventHubResourceId;
-                    grid.ConsumerGroup = ConsumerGroup ?? grid.ConsumerGroup;
-                    grid.TableName = Passed(nameof(TableName)) ? TableName : grid.TableName;
-                    grid.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : grid.MappingRuleName;
-                    grid.DataFormat = Passed(nameof(DataFormat)) ? format : grid.DataFormat;
-                    grid.IgnoreFirstRecord = Passed(nameof(IgnoreFirstRecord)) ? IgnoreFirstRecord.IsPresent : grid.IgnoreFirstRecord;
-                    grid.BlobStorageEventType = BlobStorageEventType == null ? grid.BlobStorageEventType : KustoRules.NormalizeBlobStorageEventType(BlobStorageEventType);
-                    grid.ManagedIdentityResourceId = ManagedIdentityResourceId ?? grid.ManagedIdentityResourceId;
-                    grid.DatabaseRouting = routing ?? grid.DatabaseRouting;
-                    break;
-                case CosmosDbDataConnection cosmos:
-                    cosmos.CosmosDbAccountResourceId = CosmosDbAccountResourceId ?? cosmos.CosmosDbAccountResourceId;
-                    cosmos.CosmosDbDatabase = CosmosDbDatabase ?? cosmos.CosmosDbDatabase;
-                    cosmos.CosmosDbContainer = CosmosDbContainer ?? cosmos.CosmosDbContainer;
-                    cosmos.TableName = Passed(nameof(TableName)) ? TableName : cosmos.TableName;
-                    cosmos.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : cosmos.MappingRuleName;
-                    cosmos.ManagedIdentityResourceId = ManagedIdentityResourceId ?? cosmos.ManagedIdentityResourceId;
-                    cosmos.RetrievalStartDate = retrieval ?? cosmos.RetrievalStartDate;
-                    break;
+                IotHubResourceId = command.IotHubResourceId;
+                SharedAccessPolicyName = command.SharedAccessPolicyName;
+                ConsumerGroup = command.ConsumerGroup;
+                TableName = command.TableName;
+                MappingRuleName = command.MappingRuleName;
+                DataFormat = command.DataFormat;
+                EventSystemProperty = command.EventSystemProperty?.ToArray();
+                DatabaseRouting = command.DatabaseRouting;
+                RetrievalStartDate = command.RetrievalStartDate;
+                ManagedIdentityResourceId = command.ManagedIdentityResourceId;
+                EventHubResourceId = command.EventHubResourceId;
+                Compression = command.Compression;
+                StorageAccountResourceId = command.StorageAccountResourceId;
+                EventGridResourceId = command.EventGridResourceId;
+                IgnoreFirstRecord = command.IgnoreFirstRecord;
+                BlobStorageEventType = command.BlobStorageEventType;
+                CosmosDbAccountResourceId = command.CosmosDbAccountResourceId;
+                CosmosDbDatabase = command.CosmosDbDatabase;
+                CosmosDbContainer = command.CosmosDbContainer;
             }
-        }
 
-        /// <summary>The names in their documented spelling; unknown ones are kept and reported (the service's list grows).</summary>
-        private List<string> EventSystemProperties(DataConnectionKind kind, ConcurrentQueue<string> warnings)
-        {
-            var documented = kind == DataConnectionKind.IotHub ? KustoRules.IotHubEventSystemProperties : KustoRules.EventHubEventSystemProperties;
-            var result = new List<string>();
-            foreach (var name in EventSystemProperty!.Where(n => !string.IsNullOrWhiteSpace(n)))
+            public string? IotHubResourceId { get; }
+
+            public string? SharedAccessPolicyName { get; }
+
+            public string? ConsumerGroup { get; }
+
+            public string? TableName { get; }
+
+            public string? MappingRuleName { get; }
+
+            public string? DataFormat { get; }
+
+            public string[]? EventSystemProperty { get; }
+
+            public string? DatabaseRouting { get; }
+
+            public DateTime? RetrievalStartDate { get; }
+
+            public string? ManagedIdentityResourceId { get; }
+
+            public string? EventHubResourceId { get; }
+
+            public string? Compression { get; }
+
+            public string? StorageAccountResourceId { get; }
+
+            public string? EventGridResourceId { get; }
+
+            public SwitchParameter IgnoreFirstRecord { get; }
+
+            public string? BlobStorageEventType { get; }
+
+            public string? CosmosDbAccountResourceId { get; }
+
+            public string? CosmosDbDatabase { get; }
+
+            public string? CosmosDbContainer { get; }
+
+            /// <summary>Sets only the passed parameters on the current model (runs in the engine, between its GET and PUT).</summary>
+            public void Apply(DataConnection current, HashSet<string> passed, ConcurrentQueue<string> warnings)
             {
-                var known = documented.FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
-                if (known == null)
+                bool Passed(string name) => passed.Contains(name);
+                var kind = (DataConnectionKind)Enum.Parse(typeof(DataConnectionKind), current.Kind, ignoreCase: true);
+                string? format = Passed(nameof(DataFormat)) && DataFormat!.Length > 0 ? KustoRules.NormalizeDataFormat(DataFormat, kind) : null;
+                string? routing = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting);
+                var retrieval = RetrievalStartDate.HasValue ? new DateTimeOffset(RetrievalStartDate.Value.ToUniversalTime()) : (DateTimeOffset?)null;
+
+                switch (current)
                 {
-                    warnings.Enqueue($"'{name}' is not a {kind} event system property KustoConnect knows ({string.Join(", ", documented)}). It is sent as given; the service decides.");
+                    case IotHubDataConnection iot:
+                        iot.IotHubResourceId = IotHubResourceId ?? iot.IotHubResourceId;
+                        iot.SharedAccessPolicyName = SharedAccessPolicyName ?? iot.SharedAccessPolicyName;
+                        iot.ConsumerGroup = ConsumerGroup ?? iot.ConsumerGroup;
+                        iot.TableName = Passed(nameof(TableName)) ? TableName : iot.TableName;
+                        iot.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : iot.MappingRuleName;
+                        iot.DataFormat = Passed(nameof(DataFormat)) ? format : iot.DataFormat;
+                        iot.EventSystemProperties = Passed(nameof(EventSystemProperty)) ? EventSystemProperties(kind, warnings) : iot.EventSystemProperties;
+                        iot.DatabaseRouting = routing ?? iot.DatabaseRouting;
+                        iot.RetrievalStartDate = retrieval ?? iot.RetrievalStartDate;
+                        break;
+                    case EventHubDataConnection hub:
+                        hub.EventHubResourceId = EventHubResourceId ?? hub.EventHubResourceId;
+                        hub.ConsumerGroup = ConsumerGroup ?? hub.ConsumerGroup;
+                        hub.TableName = Passed(nameof(TableName)) ? TableName : hub.TableName;
+                        hub.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : hub.MappingRuleName;
+                        hub.DataFormat = Passed(nameof(DataFormat)) ? format : hub.DataFormat;
+                        hub.EventSystemProperties = Passed(nameof(EventSystemProperty)) ? EventSystemProperties(kind, warnings) : hub.EventSystemProperties;
+                        hub.Compression = Compression == null ? hub.Compression : KustoRules.NormalizeCompression(Compression);
+                        hub.ManagedIdentityResourceId = ManagedIdentityResourceId ?? hub.ManagedIdentityResourceId;
+                        hub.DatabaseRouting = routing ?? hub.DatabaseRouting;
+                        hub.RetrievalStartDate = retrieval ?? hub.RetrievalStartDate;
+                        break;
+                    case EventGridDataConnection grid:
+                        grid.StorageAccountResourceId = StorageAccountResourceId ?? grid.StorageAccountResourceId;
+                        grid.EventGridResourceId = EventGridResourceId ?? grid.EventGridResourceId;
+                        grid.EventHubResourceId = EventHubResourceId ?? grid.EventHubResourceId;
+                        grid.ConsumerGroup = ConsumerGroup ?? grid.ConsumerGroup;
+                        grid.TableName = Passed(nameof(TableName)) ? TableName : grid.TableName;
+                        grid.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : grid.MappingRuleName;
+                        grid.DataFormat = Passed(nameof(DataFormat)) ? format : grid.DataFormat;
+                        grid.IgnoreFirstRecord = Passed(nameof(IgnoreFirstRecord)) ? IgnoreFirstRecord.IsPresent : grid.IgnoreFirstRecord;
+                        grid.BlobStorageEventType = BlobStorageEventType == null ? grid.BlobStorageEventType : KustoRules.NormalizeBlobStorageEventType(BlobStorageEventType);
+                        grid.ManagedIdentityResourceId = ManagedIdentityResourceId ?? grid.ManagedIdentityResourceId;
+                        grid.DatabaseRouting = routing ?? grid.DatabaseRouting;
+                        break;
+                    case CosmosDbDataConnection cosmos:
+                        cosmos.CosmosDbAccountResourceId = CosmosDbAccountResourceId ?? cosmos.CosmosDbAccountResourceId;
+                        cosmos.CosmosDbDatabase = CosmosDbDatabase ?? cosmos.CosmosDbDatabase;
+                        cosmos.CosmosDbContainer = CosmosDbContainer ?? cosmos.CosmosDbContainer;
+                        cosmos.TableName = Passed(nameof(TableName)) ? TableName : cosmos.TableName;
+                        cosmos.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : cosmos.MappingRuleName;
+                        cosmos.ManagedIdentityResourceId = ManagedIdentityResourceId ?? cosmos.ManagedIdentityResourceId;
+                        cosmos.RetrievalStartDate = retrieval ?? cosmos.RetrievalStartDate;
+                        break;
+                }
+            }
+
+            /// <summary>The names in their documented spelling; unknown ones are kept and reported (the service's list grows).</summary>
+            private List<string> EventSystemProperties(DataConnectionKind kind, ConcurrentQueue<string> warnings)
+            {
+                var documented = kind == DataConnectionKind.IotHub ? KustoRules.IotHubEventSystemProperties : KustoRules.EventHubEventSystemProperties;
+                var result = new List<string>();
+                foreach (var name in EventSystemProperty!.Where(n => !string.IsNullOrWhiteSpace(n)))
+                {
+                    var known = documented.FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
+                    if (known == null)
+                    {
+                        warnings.Enqueue($"'{name}' is not a {kind} event system property KustoConnect knows ({string.Join(", ", documented)}). It is sent as given; the service decides.");
+                    }
+
+                    result.Add(known ?? name);
                 }
 
-                result.Add(known ?? name);
-            }
-
-            return result;
-        }
-
-        private void WriteWarnings(ConcurrentQueue<string> warnings)
-        {
-            while (warnings.TryDequeue(out var warning))
-            {
-                WriteWarning(warning);
+                return result;
             }
         }
     }

@@ -14,7 +14,7 @@ namespace KustoConnect.Internal
     /// name, optional location and subscription), the client-side checks before anything is sent, ShouldProcess, the
     /// refusal to overwrite an existing connection, the cluster's location when -Location is omitted, and the create.
     /// </summary>
-    public abstract class NewDataConnectionCmdlet : KustoCmdlet
+    public abstract class NewDataConnectionCmdlet : KustoOperationCmdlet
     {
         /// <summary>Parameter set: the database named by resource group, cluster and database.</summary>
         public const string ByNameSet = "ByName";
@@ -57,6 +57,13 @@ namespace KustoConnect.Internal
         [Parameter(ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
         public string? SubscriptionId { get; set; }
+
+        /// <summary>
+        /// Return as soon as the service accepted the create, writing a KustoOperation (provisioning state Creating) to pass
+        /// to Wait-KustoOperation.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter NoWait { get; set; }
 
         /// <summary>The -Name the user gave (each kind declares the parameter; null when omitted).</summary>
         protected abstract string? ConnectionName { get; }
@@ -135,27 +142,25 @@ namespace KustoConnect.Internal
                 return;
             }
 
-            try
+            var noWait = NoWait.IsPresent;
+            Submit(target.ResourceId, async (observer, token) =>
             {
-                var created = RunEngine(async (observer, token) =>
+                await EnsureAbsentAsync(session, target, token).ConfigureAwait(false);
+                await CompleteModelAsync(session, model, observer, token).ConfigureAwait(false);
+                if (string.IsNullOrEmpty(model.Location))
                 {
-                    await EnsureAbsentAsync(session, target, token).ConfigureAwait(false);
-                    await CompleteModelAsync(session, model, observer, token).ConfigureAwait(false);
-                    if (string.IsNullOrEmpty(model.Location))
-                    {
-                        var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
-                        model.Location = cluster.Location;
-                        observer.OnVerbose($"No -Location given: using the location of cluster '{target.Database.ClusterName}', '{cluster.Location}'.");
-                    }
+                    var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
+                    model.Location = cluster.Location;
+                    observer.OnVerbose($"No -Location given: using the location of cluster '{target.Database.ClusterName}', '{cluster.Location}'.");
+                }
 
-                    return await session.DataConnections.CreateOrUpdateAsync(target, model, observer, token).ConfigureAwait(false);
-                });
-                WriteObject(KustoDataConnection.From(created));
-            }
-            catch (Exception e) when (IsItemError(e))
-            {
-                WriteEngineError(e, target.ResourceId);
-            }
+                if (noWait)
+                {
+                    return KustoOperation.From(await session.DataConnections.StartCreateOrUpdateAsync(target, model, observer, token).ConfigureAwait(false));
+                }
+
+                return KustoDataConnection.From(await session.DataConnections.CreateOrUpdateAsync(target, model, observer, token).ConfigureAwait(false));
+            });
         }
 
         /// <summary>A date the user typed (local or UTC) as the instant it means.</summary>

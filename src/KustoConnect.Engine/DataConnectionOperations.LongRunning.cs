@@ -1,0 +1,277 @@
+using System;
+using System.ClientModel.Primitives;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure;
+using Azure.Core;
+using Azure.ResourceManager.Resources;
+using KustoConnect.Engine.Internal;
+
+namespace KustoConnect.Engine
+{
+    /// <summary>What a started long-running operation does to its data connection.</summary>
+    public enum KustoOperationKind
+    {
+        /// <summary>A PUT that created the data connection.</summary>
+        Create,
+
+        /// <summary>A PUT that replaced an existing data connection.</summary>
+        Update,
+
+        /// <summary>A DELETE.</summary>
+        Delete,
+    }
+
+    /// <summary>
+    /// A long-running ARM operation that the service accepted and that may still be running: enough to wait for it later,
+    /// in this session or another one (no secret or token in it).
+    /// </summary>
+    public sealed class StartedOperation
+    {
+        public StartedOperation(KustoOperationKind kind, string resourceId, string? operationUrl, DateTimeOffset startedAt, string? provisioningState, DataConnection? accepted)
+        {
+            Kind = kind;
+            ResourceId = resourceId ?? throw new ArgumentNullException(nameof(resourceId));
+            OperationUrl = operationUrl;
+            StartedAt = startedAt;
+            ProvisioningState = provisioningState;
+            Accepted = accepted;
+        }
+
+        public KustoOperationKind Kind { get; }
+
+        /// <summary>The data connection the operation acts on.</summary>
+        public string ResourceId { get; }
+
+        /// <summary>The Azure-AsyncOperation URL (else the Location URL); null when the service finished at once (e.g. DELETE 204).</summary>
+        public string? OperationUrl { get; }
+
+        public DateTimeOffset StartedAt { get; }
+
+        /// <summary>The provisioning state the service answered with (Creating, Accepted, Deleting).</summary>
+        public string? ProvisioningState { get; }
+
+        /// <summary>The data connection as the PUT answered it (null for a delete).</summary>
+        public DataConnection? Accepted { get; }
+    }
+
+    /// <summary>
+    /// Starting operations without waiting, and waiting for them later. Waiting rehydrates the operation with Azure.Core's
+    /// own LRO machinery (<see cref="Operation.RehydrateAsync(Azure.Core.Pipeline.HttpPipeline, RehydrationToken, ClientOptions)"/>)
+    /// on the ArmClient's pipeline, so polling, Retry-After, retries and cancellation behave exactly as in a waited call.
+    /// </summary>
+    internal sealed partial class DataConnectionOperations
+    {
+        private const string RehydrationTokenVersion = "1.0.0";
+
+        public async Task<StartedOperation> StartCreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            if (target == null)
+            {
+                throw new ArgumentNullException(nameof(target));
+            }
+
+            if (connection == null)
+            {
+                throw new ArgumentNullException(nameof(connection));
+            }
+
+            CheckBeforeSending(connection);
+            var context = new OperationContext(observer, "Saving data connection '" + target.Name + "'");
+            using (context.Enter())
+            {
+                try
+                {
+                    var data = new GenericResourceData(new AzureLocation(connection.Location!))
+                    {
+                        Kind = connection.Kind,
+                        Properties = DataConnectionJson.WriteProperties(connection),
+                    };
+                    var startedAt = DateTimeOffset.UtcNow;
+                    var operation = await _client.GetGenericResources()
+                        .CreateOrUpdateAsync(WaitUntil.Started, new ResourceIdentifier(target.ResourceId), data, cancellationToken)
+                        .ConfigureAwait(false);
+                    var initial = operation.GetRawResponse();
+                    DataConnection? accepted = IsAcceptedResourceBody(initial) ? DataConnectionJson.Read(initial.Content) : null;
+                    return new StartedOperation(
+                        initial.Status == 201 ? KustoOperationKind.Create : KustoOperationKind.Update,
+                        target.ResourceId,
+                        operation.HasCompleted ? null : OperationUrlOf(initial),
+                        startedAt,
+                        accepted?.ProvisioningState ?? OperationContext.ReadStatus(initial).Status,
+                        accepted);
+                }
+                catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
+                {
+                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                }
+            }
+        }
+
+        public async Task<StartedOperation> StartUpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            var merged = await ApplyChangeAsync(target, change, cancellationToken).ConfigureAwait(false);
+            return await StartCreateOrUpdateAsync(target, merged, observer, cancellationToken).ConfigureAwait(false);
+        }
+
+        public async Task<StartedOperation> StartDeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            if (target == null)
+            {
+                throw new ArgumentNullException(nameof(target));
+            }
+
+            var context = new OperationContext(observer, "Removing data connection '" + target.Name + "'");
+            using (context.Enter())
+            {
+                try
+                {
+                    var startedAt = DateTimeOffset.UtcNow;
+                    var operation = await _client.GetGenericResource(new ResourceIdentifier(target.ResourceId))
+                        .DeleteAsync(WaitUntil.Started, cancellationToken)
+                        .ConfigureAwait(false);
+                    var initial = operation.GetRawResponse();
+                    var done = operation.HasCompleted || initial.Status == 204;
+                    return new StartedOperation(KustoOperationKind.Delete, target.ResourceId, done ? null : OperationUrlOf(initial), startedAt, done ? "Deleted" : "Deleting", null);
+                }
+                catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
+                {
+                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                }
+            }
+        }
+
+        public async Task<DataConnection?> WaitForOperationAsync(KustoOperationKind kind, DataConnectionRef? target, string? operationUrl, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            var activity = target == null
+                ? "Waiting for the operation"
+                : (kind == KustoOperationKind.Delete ? "Removing" : kind == KustoOperationKind.Create ? "Creating" : "Updating") + " data connection '" + target.Name + "'";
+            var context = new OperationContext(observer, activity);
+            using (context.Enter())
+            {
+                try
+                {
+                    if (!string.IsNullOrEmpty(operationUrl))
+                    {
+                        var pollUri = CheckOperationUrl(operationUrl!);
+                        context.OperationUrl = operationUrl;
+                        var token = RehydrationTokenFor(kind, target, pollUri);
+                        var operation = await Operation.RehydrateAsync(_gateway.HttpPipeline, token).ConfigureAwait(false);
+                        await WaitAsync(operation, context, cancellationToken).ConfigureAwait(false);
+                        context.ReportProgress(operation.GetRawResponse(), completed: true);
+                    }
+
+                    return kind == KustoOperationKind.Delete || target == null
+                        ? null
+                        : await GetCoreAsync(target, cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
+                {
+                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                }
+            }
+        }
+
+        /// <summary>The GET and the caller's change of a partial update, checked; nothing is written.</summary>
+        private async Task<DataConnection> ApplyChangeAsync(DataConnectionRef target, Action<DataConnection> change, CancellationToken cancellationToken)
+        {
+            if (target == null)
+            {
+                throw new ArgumentNullException(nameof(target));
+            }
+
+            if (change == null)
+            {
+                throw new ArgumentNullException(nameof(change));
+            }
+
+            var current = await GetAsync(target, cancellationToken).ConfigureAwait(false);
+            var kind = current.Kind;
+            var location = current.Location;
+            change(current);
+            if (!string.Equals(kind, current.Kind, StringComparison.OrdinalIgnoreCase))
+            {
+                throw new KustoValidationException("DataConnectionKindCannotChange", "The kind of a data connection cannot change.", "Kind");
+            }
+
+            current.Location = string.IsNullOrWhiteSpace(current.Location) ? location : current.Location;
+            return current;
+        }
+
+        /// <summary>
+        /// The bearer token goes with every poll: an operation URL is followed only when it points at the ARM endpoint of
+        /// this session (same scheme, host and port) and is an ARM operation-status URL.
+        /// </summary>
+        private Uri CheckOperationUrl(string operationUrl)
+        {
+            // The service sends the location segment raw ("Central US"); escape spaces so that the URL parses as sent.
+            var text = operationUrl.Trim().Replace(" ", "%20");
+            if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
+                || Uri.Compare(uri, _gateway.ArmEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+            {
+                throw new KustoValidationException(
+                    "OperationUrlNotOnArmEndpoint",
+                    "The operation URL must point at the Azure Resource Manager endpoint of this session, " + _gateway.ArmEndpoint.GetLeftPart(UriPartial.Authority) + ".",
+                    "OperationUrl");
+            }
+
+            if (uri.AbsolutePath.IndexOf("/operationResults/", StringComparison.OrdinalIgnoreCase) < 0
+                && uri.AbsolutePath.IndexOf("/operationStatuses/", StringComparison.OrdinalIgnoreCase) < 0)
+            {
+                throw new KustoValidationException(
+                    "InvalidOperationUrl",
+                    "The operation URL is not an ARM operation status URL (.../operationResults/... or .../operationStatuses/...).",
+                    "OperationUrl");
+            }
+
+            return uri;
+        }
+
+        /// <summary>
+        /// Azure.Core's serialized form of an operation that polls the Azure-AsyncOperation URL; a PUT then reads the
+        /// resource (final state via the original URI), a DELETE ends with the operation.
+        /// </summary>
+        private RehydrationToken RehydrationTokenFor(KustoOperationKind kind, DataConnectionRef? target, Uri pollUri)
+        {
+            var initialUri = target == null ? pollUri.AbsoluteUri : Url(target.ResourceId).AbsoluteUri;
+            using (var stream = new System.IO.MemoryStream())
+            {
+                using (var writer = new Utf8JsonWriter(stream))
+                {
+                    writer.WriteStartObject();
+                    writer.WriteNull("id");
+                    writer.WriteString("version", RehydrationTokenVersion);
+                    writer.WriteString("headerSource", "AzureAsyncOperation");
+                    writer.WriteString("nextRequestUri", pollUri.AbsoluteUri);
+                    writer.WriteString("initialUri", initialUri);
+                    writer.WriteString("requestMethod", kind == KustoOperationKind.Delete ? "DELETE" : "PUT");
+                    writer.WriteNull("lastKnownLocation");
+                    writer.WriteString("finalStateVia", kind == KustoOperationKind.Delete ? "AzureAsyncOperation" : "OriginalUri");
+                    writer.WriteEndObject();
+                }
+
+                IPersistableModel<RehydrationToken> model = default(RehydrationToken);
+                return model.Create(BinaryData.FromBytes(stream.ToArray()), ModelReaderWriterOptions.Json);
+            }
+        }
+
+        private static bool IsAcceptedResourceBody(Response response)
+        {
+            try
+            {
+                if (response.Content == null || response.Content.ToMemory().IsEmpty)
+                {
+                    return false;
+                }
+
+                using var document = JsonDocument.Parse(response.Content.ToMemory());
+                return document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("kind", out _);
+            }
+            catch (JsonException)
+            {
+                return false;
+            }
+        }
+    }
+}
