@@ -50,6 +50,27 @@ Describe 'Connect-KustoAccount, each way a runbook signs in' {
         { Get-KustoDataConnection @script:database -ErrorAction Stop } | Should -Not -Throw
     }
 
+    It 'signs a person in with a device code, showing the message as Write-Host text even with warnings silenced' {
+        $client = New-PinnedHttpClient -CertificatePath $script:emulator.CertificatePath
+        $settings = [uri]::new([uri] $script:emulator.Url, '_emulator/settings')
+        try {
+            $on = [System.Net.Http.StringContent]::new('{"autoApproveDeviceCodes":true}', [System.Text.Encoding]::UTF8, 'application/json')
+            [void] $client.PostAsync($settings, $on).GetAwaiter().GetResult().EnsureSuccessStatusCode()
+            $context = Connect-KustoAccount -UseDeviceAuthentication @script:endpoints -InformationVariable shown -WarningAction SilentlyContinue -ErrorAction Stop 6>$null
+            $context.Account | Should -Be 'kustoadmin@contoso.example'
+            $context.CredentialKind | Should -Be 'DeviceCode'
+            $shown.Count | Should -Be 1
+            $shown[0].Tags | Should -Contain 'PSHOST'
+            $shown[0].MessageData.Message | Should -Match '^To sign in, use a web browser to open the page https://\S+ and enter the code \S+ to authenticate\.$'
+            { Get-KustoDataConnection @script:database -ErrorAction Stop } | Should -Not -Throw
+        }
+        finally {
+            $off = [System.Net.Http.StringContent]::new('{"autoApproveDeviceCodes":false}', [System.Text.Encoding]::UTF8, 'application/json')
+            [void] $client.PostAsync($settings, $off).GetAwaiter().GetResult()
+            $client.Dispose()
+        }
+    }
+
     It 'refuses a principal with Reader rights on a write, as PermissionDenied' {
         $reader = [pscredential]::new('9d8c7b6a-5e4f-4a3b-8c2d-1e0f9a8b7c6d', (ConvertTo-SecureString 'kc-emulator-reader-secret-3Hn8Vb1Kp4' -AsPlainText -Force))
         Connect-KustoAccount -ServicePrincipal -TenantId $script:emulator.TenantId -Credential $reader @script:endpoints -ErrorAction Stop | Out-Null

@@ -33,6 +33,9 @@ namespace KustoConnect.Commands
         /// <summary>Parameter set: the AZURE_* environment variables (secret, certificate or workload identity federation).</summary>
         public const string EnvironmentVariablesSet = "EnvironmentVariables";
 
+        /// <summary>Parameter set: a person, with the device-code flow.</summary>
+        public const string DeviceAuthenticationSet = "DeviceAuthentication";
+
         /// <summary>Parameter set: the KustoConnect emulator started in this session or running on a data folder.</summary>
         public const string EmulatorSet = "Emulator";
 
@@ -47,6 +50,7 @@ namespace KustoConnect.Commands
         [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
         [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
         [Parameter(ParameterSetName = AccessTokenSet)]
+        [Parameter(ParameterSetName = DeviceAuthenticationSet)]
         [ValidateNotNullOrEmpty]
         [Alias("Tenant")]
         public string? TenantId { get; set; }
@@ -57,9 +61,13 @@ namespace KustoConnect.Commands
         [Credential]
         public PSCredential? Credential { get; set; }
 
-        /// <summary>The application (client) id of the service principal that owns the certificate.</summary>
+        /// <summary>
+        /// The application (client) id of the service principal that owns the certificate. With -UseDeviceAuthentication: the
+        /// public client to sign in through (default: Azure PowerShell's, 1950a258-227b-4e31-a9cf-717495945fc2, as Az.Accounts).
+        /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = CertificateFileSet)]
         [Parameter(Mandatory = true, ParameterSetName = CertificateThumbprintSet)]
+        [Parameter(ParameterSetName = DeviceAuthenticationSet)]
         [ValidateNotNullOrEmpty]
         [Alias("ClientId")]
         public string? ApplicationId { get; set; }
@@ -90,6 +98,15 @@ namespace KustoConnect.Commands
         /// </summary>
         [Parameter(Mandatory = true, ParameterSetName = EnvironmentVariablesSet)]
         public SwitchParameter EnvironmentVariables { get; set; }
+
+        /// <summary>
+        /// Sign a person in with a device code: the cmdlet shows the service's message ("To sign in, use a web browser to open
+        /// the page ... and enter the code ...") through the host, as Write-Host does, and waits until the code is entered on
+        /// any device (Ctrl+C stops the wait). Without -TenantId the person's home tenant is used.
+        /// </summary>
+        [Parameter(Mandatory = true, ParameterSetName = DeviceAuthenticationSet)]
+        [Alias("DeviceCode")]
+        public SwitchParameter UseDeviceAuthentication { get; set; }
 
         /// <summary>
         /// Sign in to the KustoConnect emulator started by Start-KustoEmulator in this session (or, with -DataDirectory, to the
@@ -213,6 +230,17 @@ namespace KustoConnect.Commands
                 case EnvironmentVariablesSet:
                     options.CredentialKind = CredentialKind.EnvironmentVariables;
                     break;
+                case DeviceAuthenticationSet:
+                    if (SkipValidation.IsPresent)
+                    {
+                        ThrowTerminatingError(new ErrorRecord(
+                            new ArgumentException("-SkipValidation cannot be used with -UseDeviceAuthentication: the person signs in now, by entering the code."),
+                            "DeviceAuthenticationCannotSkipValidation", ErrorCategory.InvalidArgument, nameof(SkipValidation)));
+                    }
+
+                    options.CredentialKind = CredentialKind.DeviceCode;
+                    options.ClientId = ApplicationId;
+                    break;
                 default:
                     options.CredentialKind = CredentialKind.AccessToken;
                     options.ClientId = AccountId;
@@ -241,7 +269,7 @@ namespace KustoConnect.Commands
                 if (!SkipValidation.IsPresent)
                 {
                     WriteVerbose($"Signing in ({options.CredentialKind}, {options.EnvironmentName}): requesting a token for {options.Audience} as {Who(options)}.");
-                    RunEngine((observer, token) => session.SignInAsync(token));
+                    RunEngine((observer, token) => session.SignInAsync(observer, token));
                 }
             }
             catch (KustoException e)
@@ -319,6 +347,8 @@ namespace KustoConnect.Commands
                     return "the service principal of the AZURE_* environment variables (" + (ConnectionOptions.DescribeEnvironmentVariables() ?? "incomplete") + ")";
                 case CredentialKind.AccessToken:
                     return "the given access token";
+                case CredentialKind.DeviceCode:
+                    return "a person with a device code, through public client " + (options.ClientId ?? ConnectionOptions.DefaultPublicClientId) + " from " + options.AuthorityHost;
                 default:
                     return "application " + options.ClientId + " from " + options.AuthorityHost;
             }
