@@ -164,7 +164,15 @@ New-KustoCosmosDbConnection -ResourceGroupName testrg -ClusterName mykustocluste
     )
     'Remove-KustoDataConnection' = @(
         @{ Title = 'Delete one data connection'; Code = 'Remove-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name myeventhubconnect'; Remarks = 'Asks for confirmation first (ConfirmImpact High); -Force or -Confirm:$false skips the question.' }
+        @{ Title = 'Delete in a background job'; Code = 'Get-KustoDataConnection @database -Name ''test*'' | Remove-KustoDataConnection -Force -AsJob | Wait-Job | Receive-Job'; Remarks = 'The confirmation is asked before the job starts; the job removes every piped connection, at most -ThrottleLimit (5) at a time.' }
         @{ Title = 'Delete every data connection whose name starts with test'; Code = 'Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name ''test*'' | Remove-KustoDataConnection -Force'; Remarks = 'Each deletion waits for its long-running operation.' }
+    )
+    'Wait-KustoOperation' = @(
+        @{ Title = 'Start several creates, wait later'; Code = @'
+$operations = Get-Content hubs.txt | ForEach-Object { New-KustoIotHubConnection @database -Name $_ -IotHubResourceId "$hubs/$_" -NoWait }
+$operations | Wait-KustoOperation
+'@; Remarks = 'Each -NoWait call returns a KustoOperation (provisioning state Creating) as soon as the service accepts it; Wait-KustoOperation shows progress and writes each finished data connection, or the error the waiting call would have written.' }
+        @{ Title = 'Wait in another session'; Code = 'Wait-KustoOperation -OperationUrl $saved.OperationUrl -ResourceId $saved.ResourceId'; Remarks = 'Keep OperationUrl and ResourceId of the KustoOperation (they hold no secret); any session signed in to the same Azure Resource Manager endpoint can wait for it. Status URLs on other hosts are refused.' }
     )
     'Get-KustoCluster' = @(
         @{ Title = 'List the clusters of a resource group'; Code = 'Get-KustoCluster -ResourceGroupName testrg'; Remarks = 'Name, location and state.' }
