@@ -18,5 +18,8 @@ public sealed class EmulatorOptions
     public TimeSpan OperationDuration { get; set; } = TimeSpan.FromSeconds(2);
 }
 
-/// <summary>One request served by the emulator: method, path with query, status code. Never tokens or bodies.</summary>
+/// <summary>
+/// One request served by the emulator: method, path with query, status code (0 when an injected fault dropped the connection
+/// without a response). Never tokens or bodies.
+/// </summary>
 public sealed record RequestLogEntry(string Method, string Path, int StatusCode);
