@@ -10,7 +10,7 @@ namespace KustoConnect.Commands
     /// <para type="synopsis">Creates a data connection that ingests a Cosmos DB container's change feed into an Azure Data Explorer table.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.New, "KustoCosmosDbConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(KustoCosmosDbDataConnection))]
+    [OutputType(typeof(KustoCosmosDbDataConnection), typeof(KustoOperation), typeof(Job))]
     public sealed class NewKustoCosmosDbConnectionCommand : NewDataConnectionCmdlet
     {
         /// <summary>The name of the new data connection: 1-40 letters, digits, spaces, '.' and '-'.</summary>

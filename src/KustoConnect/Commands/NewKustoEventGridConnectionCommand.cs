@@ -9,7 +9,7 @@ namespace KustoConnect.Commands
     /// <para type="synopsis">Creates a data connection that ingests the blobs of a storage account, announced by Event Grid through an event hub, into an Azure Data Explorer table.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.New, "KustoEventGridConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(KustoEventGridDataConnection))]
+    [OutputType(typeof(KustoEventGridDataConnection), typeof(KustoOperation), typeof(Job))]
     public sealed class NewKustoEventGridConnectionCommand : NewDataConnectionCmdlet
     {
         /// <summary>The name of the new data connection: 1-40 letters, digits, spaces, '.' and '-'.</summary>

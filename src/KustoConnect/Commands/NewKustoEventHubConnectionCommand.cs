@@ -10,7 +10,7 @@ namespace KustoConnect.Commands
     /// <para type="synopsis">Creates a data connection that ingests an event hub's events into an Azure Data Explorer table.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.New, "KustoEventHubConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(KustoEventHubDataConnection))]
+    [OutputType(typeof(KustoEventHubDataConnection), typeof(KustoOperation), typeof(Job))]
     public sealed class NewKustoEventHubConnectionCommand : NewDataConnectionCmdlet
     {
         /// <summary>The name of the new data connection: 1-40 letters, digits, spaces, '.' and '-'.</summary>

@@ -13,7 +13,7 @@ namespace KustoConnect.Commands
     /// <para type="synopsis">Creates a data connection that ingests an IoT hub's messages into an Azure Data Explorer table.</para>
     /// </summary>
     [Cmdlet(VerbsCommon.New, "KustoIotHubConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
-    [OutputType(typeof(KustoIotHubDataConnection))]
+    [OutputType(typeof(KustoIotHubDataConnection), typeof(KustoOperation), typeof(Job))]
     public sealed class NewKustoIotHubConnectionCommand : NewDataConnectionCmdlet
     {
         /// <summary>

@@ -15,7 +15,7 @@ namespace KustoConnect.Commands
     /// Only status URLs on the Azure Resource Manager endpoint of the session are followed.
     /// </remarks>
     [Cmdlet(VerbsLifecycle.Wait, "KustoOperation", DefaultParameterSetName = ByOperationSet)]
-    [OutputType(typeof(KustoDataConnection))]
+    [OutputType(typeof(KustoDataConnection), typeof(Job))]
     public sealed class WaitKustoOperationCommand : KustoOperationCmdlet
     {
         /// <summary>Parameter set: operation objects from -NoWait.</summary>
