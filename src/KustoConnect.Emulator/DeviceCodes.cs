@@ -33,7 +33,7 @@ internal sealed class DeviceCodeGrant
         World.Same(Tenant, "organizations") || World.Same(Tenant, "common") || World.Same(Tenant, tenant.Id) || World.Same(Tenant, tenant.DefaultDomain);
 }
 
-/// <summary>What a refresh token stands for: a person, the public client it was issued to, and the resource.</summary>
+/// <summary>What a refresh token stands for: a person and the public client it was issued to (any resource may be asked for).</summary>
 internal sealed record RefreshGrant(string UserPrincipalName, string ClientId);
 
 /// <summary>The outcome of approving a user code on the admin API.</summary>
