@@ -17,19 +17,10 @@ namespace KustoConnect.Commands
     /// kind and location never need repeating. A parameter that the connection's kind does not have (for example
     /// -Compression on an IoT Hub connection) is refused before anything is written.
     /// </remarks>
-    [Cmdlet(VerbsData.Update, "KustoDataConnection", DefaultParameterSetName = ByNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
+    [Cmdlet(VerbsData.Update, "KustoDataConnection", DefaultParameterSetName = ExistingDataConnectionCmdlet.ByNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KustoDataConnection), typeof(KustoOperation), typeof(Job))]
-    public sealed class UpdateKustoDataConnectionCommand : KustoOperationCmdlet
+    public sealed class UpdateKustoDataConnectionCommand : ExistingDataConnectionCmdlet
     {
-        /// <summary>Parameter set: by resource group, cluster, database and name.</summary>
-        public const string ByNameSet = "ByName";
-
-        /// <summary>Parameter set: a data connection object from Get-KustoDataConnection or New-Kusto*Connection.</summary>
-        public const string ByInputObjectSet = "ByInputObject";
-
-        /// <summary>Parameter set: by resource id.</summary>
-        public const string ByResourceIdSet = "ByResourceId";
-
         /// <summary>The parameters that change a property; each kind accepts only its own (see <see cref="Applicable"/>).</summary>
         private static readonly string[] ChangeParameters =
         {
@@ -64,47 +55,6 @@ namespace KustoConnect.Commands
                 nameof(ManagedIdentityResourceId), nameof(RetrievalStartDate),
             },
         };
-
-        /// <summary>The resource group of the cluster.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ResourceGroupNameCompleter))]
-        public string ResourceGroupName { get; set; } = null!;
-
-        /// <summary>The cluster.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(ClusterNameCompleter))]
-        public string ClusterName { get; set; } = null!;
-
-        /// <summary>The database.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(DatabaseNameCompleter))]
-        public string DatabaseName { get; set; } = null!;
-
-        /// <summary>The data connection to change.</summary>
-        [Parameter(Mandatory = true, Position = 0, ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
-        [Alias("DataConnectionName")]
-        [ArgumentCompleter(typeof(DataConnectionNameCompleter))]
-        public string Name { get; set; } = null!;
-
-        /// <summary>A data connection from Get-KustoDataConnection or New-Kusto*Connection.</summary>
-        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByInputObjectSet)]
-        [ValidateNotNull]
-        public KustoDataConnection InputObject { get; set; } = null!;
-
-        /// <summary>The data connection's resource id.</summary>
-        [Parameter(Mandatory = true, ValueFromPipelineByPropertyName = true, ParameterSetName = ByResourceIdSet)]
-        [ValidateNotNullOrEmpty]
-        [Alias("Id")]
-        public string ResourceId { get; set; } = null!;
-
-        /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>
-        [Parameter(ParameterSetName = ByNameSet)]
-        [ValidateNotNullOrEmpty]
-        public string? SubscriptionId { get; set; }
 
         /// <summary>IoT Hub, Event Hub, Event Grid: the consumer group the connection reads with.</summary>
         [Parameter]
@@ -239,7 +189,7 @@ namespace KustoConnect.Commands
             }
             catch (KustoValidationException e)
             {
-                WriteEngineError(e, InputObject ?? (object?)ResourceId ?? Name);
+                WriteEngineError(e, ErrorTarget);
                 return;
             }
 
@@ -278,24 +228,6 @@ namespace KustoConnect.Commands
                     }
                 }
             });
-        }
-
-        private DataConnectionRef ResolveTarget(KustoSession session)
-        {
-            switch (ParameterSetName)
-            {
-                case ByInputObjectSet:
-                    if (string.IsNullOrEmpty(InputObject.Id))
-                    {
-                        throw new KustoValidationException("InputObjectHasNoId", "The data connection object has no Id.", nameof(InputObject));
-                    }
-
-                    return DataConnectionRef.Parse(InputObject.Id!);
-                case ByResourceIdSet:
-                    return DataConnectionRef.Parse(ResourceId);
-                default:
-                    return DataConnectionRef.Create(DatabaseRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName, DatabaseName), Name);
-            }
         }
 
         /// <summary>The resource ids whose shape does not depend on the kind are checked before any request.</summary>
