@@ -112,9 +112,9 @@ New-KustoIotHubConnection -ResourceGroupName testrg -ClusterName mykustocluster 
             Code    = @'
 New-KustoEventHubConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase `
     -Name myeventhubconnect -EventHubResourceId '/subscriptions/<S>/resourceGroups/<R>/providers/Microsoft.EventHub/namespaces/<N>/eventhubs/<E>' `
-    -ConsumerGroup '$Default' -TableName StormEvents -MappingRuleName StormEvents_CSV_Mapping -DataFormat csv
+    -ConsumerGroup '$Default' -TableName StormEvents -MappingRuleName StormEvents_CSV_Mapping -DataFormat csv -Validate
 '@
-            Remarks = 'The location defaults to the cluster''s.'
+            Remarks = 'The location defaults to the cluster''s. -Validate has Azure check the definition first (as Test-KustoDataConnection does): when it finds problems, such as a missing table or consumer group, one DataConnectionValidationFailed error lists them all and nothing is created.'
         }
         @{
             Title   = 'Read compressed events with the cluster''s managed identity'

@@ -133,17 +133,16 @@ namespace KustoConnect.Commands
         }
 
         /// <inheritdoc />
-        protected override DataConnection BuildModel() => new IotHubDataConnection
-        {
-            IotHubResourceId = KustoRules.ParseIotHubResourceId(IotHubResourceId).ResourceId,
-            SharedAccessPolicyName = SharedAccessPolicyName,
-            ConsumerGroup = ConsumerGroup,
-            TableName = TableName,
-            MappingRuleName = MappingRuleName,
-            DataFormat = DataFormat == null ? null : KustoRules.NormalizeDataFormat(DataFormat, DataConnectionKind.IotHub),
-            DatabaseRouting = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting),
-            RetrievalStartDate = ToInstant(RetrievalStartDate),
-            EventSystemProperties = NormalizeEventSystemProperties(EventSystemProperty, DataConnectionKind.IotHub),
-        };
+        protected override DataConnection BuildModel() => DataConnectionModelBuilder.IotHub(
+            IotHubResourceId,
+            SharedAccessPolicyName,
+            ConsumerGroup,
+            TableName,
+            MappingRuleName,
+            DataFormat,
+            EventSystemProperty,
+            DatabaseRouting,
+            RetrievalStartDate,
+            WriteWarning);
     }
 }

@@ -157,37 +157,22 @@ namespace KustoConnect.Commands
             }
         }
 
+        /// <summary>The same model New-KustoIotHubConnection builds from the same parameters.</summary>
         private IotHubDataConnection BuildIotHubModel()
         {
-            var properties = new System.Collections.Generic.List<string>();
-            foreach (var name in EventSystemProperty ?? Array.Empty<string>())
-            {
-                if (string.IsNullOrWhiteSpace(name))
-                {
-                    continue;
-                }
-
-                if (!KustoRules.IsKnownEventSystemProperty(name, DataConnectionKind.IotHub))
-                {
-                    WriteWarning($"'{name}' is not an IoT Hub event system property KustoConnect knows. It is sent as given; the service decides.");
-                }
-
-                properties.Add(name);
-            }
-
-            return new IotHubDataConnection
-            {
-                Location = Location,
-                IotHubResourceId = KustoRules.ParseIotHubResourceId(IotHubResourceId).ResourceId,
-                SharedAccessPolicyName = SharedAccessPolicyName,
-                ConsumerGroup = ConsumerGroup,
-                TableName = TableName,
-                MappingRuleName = MappingRuleName,
-                DataFormat = DataFormat == null ? null : KustoRules.NormalizeDataFormat(DataFormat, DataConnectionKind.IotHub),
-                DatabaseRouting = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting),
-                RetrievalStartDate = RetrievalStartDate.HasValue ? new DateTimeOffset(RetrievalStartDate.Value.ToUniversalTime()) : (DateTimeOffset?)null,
-                EventSystemProperties = properties,
-            };
+            var model = DataConnectionModelBuilder.IotHub(
+                IotHubResourceId,
+                SharedAccessPolicyName,
+                ConsumerGroup,
+                TableName,
+                MappingRuleName,
+                DataFormat,
+                EventSystemProperty,
+                DatabaseRouting,
+                RetrievalStartDate,
+                WriteWarning);
+            model.Location = Location;
+            return model;
         }
     }
 }

@@ -122,6 +122,8 @@ namespace KustoConnect.Internal
                     return new ErrorRecord(arm, arm.ErrorId, CategoryOf(arm.StatusCode), target);
                 case DataConnectionExistsException exists:
                     return new ErrorRecord(exists, "DataConnectionAlreadyExists", ErrorCategory.ResourceExists, target);
+                case DataConnectionValidationFailedException invalid:
+                    return new ErrorRecord(invalid, invalid.ErrorId, ErrorCategory.InvalidData, target);
                 case KustoOperationFailedException failed:
                     return new ErrorRecord(failed, failed.ErrorId, ErrorCategory.InvalidResult, target);
                 case KustoException other:

@@ -1,6 +1,5 @@
 using System;
 using System.Collections.Generic;
-using System.Linq;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
@@ -12,7 +11,8 @@ namespace KustoConnect.Internal
     /// <summary>
     /// What every New-Kusto*Connection cmdlet shares: where the connection goes (resource group, cluster, database,
     /// name, optional location and subscription), the client-side checks before anything is sent, ShouldProcess, the
-    /// refusal to overwrite an existing connection, the cluster's location when -Location is omitted, and the create.
+    /// refusal to overwrite an existing connection, the cluster's location when -Location is omitted, the service's
+    /// validation with -Validate, and the create.
     /// </summary>
     public abstract class NewDataConnectionCmdlet : KustoOperationCmdlet
     {
@@ -64,6 +64,13 @@ namespace KustoConnect.Internal
         /// </summary>
         [Parameter]
         public SwitchParameter NoWait { get; set; }
+
+        /// <summary>
+        /// Ask Azure to validate the definition first (the dataConnectionValidation call of Test-KustoDataConnection): when
+        /// it finds problems, write one DataConnectionValidationFailed error holding all of its messages and create nothing.
+        /// </summary>
+        [Parameter]
+        public SwitchParameter Validate { get; set; }
 
         /// <summary>The -Name the user gave (each kind declares the parameter; null when omitted).</summary>
         protected abstract string? ConnectionName { get; }
@@ -143,6 +150,7 @@ namespace KustoConnect.Internal
             }
 
             var noWait = NoWait.IsPresent;
+            var validate = Validate.IsPresent;
             Submit(target.ResourceId, async (observer, token) =>
             {
                 await EnsureAbsentAsync(session, target, token).ConfigureAwait(false);
@@ -152,6 +160,17 @@ namespace KustoConnect.Internal
                     var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
                     model.Location = cluster.Location;
                     observer.OnVerbose($"No -Location given: using the location of cluster '{target.Database.ClusterName}', '{cluster.Location}'.");
+                }
+
+                if (validate)
+                {
+                    var messages = await session.DataConnections.ValidateAsync(target, model, observer, token).ConfigureAwait(false);
+                    if (messages.Count > 0)
+                    {
+                        throw new DataConnectionValidationFailedException(target, messages);
+                    }
+
+                    observer.OnVerbose($"Azure validated the definition of data connection '{target.Name}'.");
                 }
 
                 if (noWait)
@@ -164,35 +183,14 @@ namespace KustoConnect.Internal
         }
 
         /// <summary>A date the user typed (local or UTC) as the instant it means.</summary>
-        protected static DateTimeOffset? ToInstant(DateTime? value) =>
-            value.HasValue ? new DateTimeOffset(value.Value.ToUniversalTime()) : (DateTimeOffset?)null;
+        protected static DateTimeOffset? ToInstant(DateTime? value) => DataConnectionModelBuilder.ToInstant(value);
 
         /// <summary>
         /// Event system property names in their documented spelling; an unknown name is kept with a warning (the
         /// service's list grows).
         /// </summary>
-        protected List<string> NormalizeEventSystemProperties(string[]? names, DataConnectionKind kind)
-        {
-            var documented = kind == DataConnectionKind.IotHub ? KustoRules.IotHubEventSystemProperties : KustoRules.EventHubEventSystemProperties;
-            var result = new List<string>();
-            foreach (var name in names ?? Array.Empty<string>())
-            {
-                if (string.IsNullOrWhiteSpace(name))
-                {
-                    continue;
-                }
-
-                var known = documented.FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
-                if (known == null)
-                {
-                    WriteWarning($"'{name}' is not an {(kind == DataConnectionKind.IotHub ? "IoT Hub" : "Event Hub")} event system property KustoConnect knows ({string.Join(", ", documented)}). It is sent as given; the service decides.");
-                }
-
-                result.Add(known ?? name);
-            }
-
-            return result;
-        }
+        protected List<string> NormalizeEventSystemProperties(string[]? names, DataConnectionKind kind) =>
+            DataConnectionModelBuilder.NormalizeEventSystemProperties(names, kind, WriteWarning);
 
         private static async Task EnsureAbsentAsync(KustoSession session, DataConnectionRef target, CancellationToken token)
         {
