@@ -110,6 +110,13 @@ namespace KustoConnect.Engine
         void OnVerbose(string message);
 
         /// <summary>
+        /// One line per HTTP attempt, ARM requests and the credential's token requests alike: method, URL (sensitive query
+        /// values redacted), status, duration in ms and the request ids (x-ms-request-id, x-ms-correlation-request-id,
+        /// x-ms-client-request-id). Never another header's value, never a body.
+        /// </summary>
+        void OnDebug(string message);
+
+        /// <summary>
         /// A message the person at the keyboard must read now, such as the device-code prompt ("To sign in, use a web browser
         /// to open the page ... and enter the code ..."). Called on a background thread; implementations that have no person
         /// to show it to may ignore it.

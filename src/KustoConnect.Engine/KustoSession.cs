@@ -40,6 +40,8 @@ namespace KustoConnect.Engine
             CredentialKind = options.CredentialKind;
             CredentialSource = options.TokenProvider?.Name;
             ArmEndpoint = options.ArmEndpoint;
+            AuthorityHost = options.AuthorityHost;
+            Audience = options.Audience;
             EnvironmentName = options.EnvironmentName;
             _subscriptionId = options.SubscriptionId;
             _scope = ScopeOf(options.Audience);
@@ -64,6 +66,7 @@ namespace KustoConnect.Engine
             armOptions.Retry.Delay = settings.RetryDelay;
             armOptions.Diagnostics.ApplicationId = "KustoConnect";
             armOptions.AddPolicy(new VerbosePolicy(), HttpPipelinePosition.PerRetry);
+            armOptions.AddPolicy(new HttpDebugPolicy(), HttpPipelinePosition.PerRetry);
             if (transport != null)
             {
                 armOptions.Transport = transport;
@@ -108,6 +111,12 @@ namespace KustoConnect.Engine
 
         public Uri ArmEndpoint { get; }
 
+        /// <summary>The Entra ID authority host that issues the session's tokens.</summary>
+        public Uri AuthorityHost { get; }
+
+        /// <summary>The audience of the session's ARM tokens (the scope requested is this + ".default").</summary>
+        public string Audience { get; }
+
         public string? EnvironmentName { get; }
 
         public IDataConnectionOperations DataConnections { get; }
@@ -142,6 +151,9 @@ namespace KustoConnect.Engine
         public async Task SignInAsync(IOperationObserver? observer, CancellationToken cancellationToken)
         {
             ThrowIfDisposed();
+
+            // The token requests report to this observer (debug lines), as ARM requests report to theirs.
+            using var scope = new OperationContext(observer, "Signing in").Enter();
             if (_credential is DeviceCodeCredential deviceCode)
             {
                 await SignInPersonAsync(deviceCode, observer ?? throw new ArgumentNullException(nameof(observer), "A device-code sign-in needs an observer to show its message to."), cancellationToken)

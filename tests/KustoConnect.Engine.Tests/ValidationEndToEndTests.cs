@@ -110,6 +110,11 @@ namespace KustoConnect.Engine.Tests
 
             public void OnVerbose(string message) => Verbose.Enqueue(message);
 
+            public void OnDebug(string message)
+            {
+                // Not under test here.
+            }
+
             public void OnUserMessage(string message) => Verbose.Enqueue(message);
         }
     }

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Management.Automation;
+using System.Net.Http;
 using System.Text;
 using KustoConnect.Emulator;
 using Xunit;
@@ -10,7 +11,8 @@ using Xunit;
 namespace KustoConnect.Tests
 {
     /// <summary>
-    /// Runs every sign-in path with -Verbose -Debug inside Start-Transcript, plus failing calls and the context as JSON, and
+    /// Runs every sign-in path (device code included) with -Verbose -Debug inside Start-Transcript, plus an -AsJob call whose
+    /// every stream is received, failing calls and the context as JSON, and
     /// looks for the client secret, the certificate password and every token the emulator could have issued in everything
     /// PowerShell recorded.
     /// </summary>
@@ -56,6 +58,17 @@ namespace KustoConnect.Tests
                 "Connect-KustoAccount -EnvironmentVariables" + SignInFlowTests.Endpoints + " -Verbose -Debug; " + list +
                 "Connect-KustoAccount -AccessToken (ConvertTo-SecureString $token -AsPlainText -Force)" + SignInFlowTests.Endpoints + " -Verbose -Debug; " + list +
                 "Get-KustoContext | ConvertTo-Json -Depth 10; " +
+                // A person with a device code (auto-approved by the emulator), then a background job and every one of its streams.
+                "Connect-KustoAccount -UseDeviceAuthentication -TenantId $tenant" + SignInFlowTests.Endpoints + " -Verbose -Debug; " + list +
+                "Get-KustoContext | ConvertTo-Json -Depth 10; " +
+                "Connect-KustoAccount -ServicePrincipal -TenantId $tenant -Credential $c" + SignInFlowTests.Endpoints + " -Verbose -Debug | Out-Null; " +
+                "$job = New-KustoIotHubConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name leakjob " +
+                "-IotHubResourceId '" + DefaultWorld.IotHubResourceId + "' -SharedAccessPolicyName iothubforread -ConsumerGroup '$Default' -Location 'Central US' -AsJob -Verbose -Debug; " +
+                "$null = Wait-Job $job; " +
+                "$jobDebugCount = $job.Debug.Count; " +
+                "Receive-Job $job -Keep -Verbose -Debug *>&1 | ForEach-Object { $_ | Format-List * -Force | Out-String -Width 400 }; " +
+                "'JOB-DEBUG-LINES: ' + (@($job.Debug | Where-Object { $_.Message -like 'HTTP *' }).Count); " +
+                "$job.Debug + $job.Verbose + $job.Information + $job.Warning + $job.Error + $job.Output | Out-String -Width 400; " +
                 // Failing calls: a wrong secret that contains the real one, a wrong certificate password, a write without rights.
                 "$wrong = [pscredential]::new($appId, (ConvertTo-SecureString ($plainSecret + 'x') -AsPlainText -Force)); " +
                 "Connect-KustoAccount -ServicePrincipal -TenantId $tenant -Credential $wrong" + SignInFlowTests.Endpoints + " -Verbose -Debug; " +
@@ -74,10 +87,26 @@ namespace KustoConnect.Tests
             variables["transcript"] = transcript;
             variables["readerId"] = DefaultWorld.ReaderClientId;
             variables["readerSecret"] = DefaultWorld.ReaderClientSecret;
-            var (output, shell) = _session.Run(script, variables);
+            SetAutoApprove(_fixture.Host, true);
+            (IReadOnlyList<PSObject> Output, PowerShell Shell) run;
+            try
+            {
+                run = _session.Run(script, variables);
+            }
+            finally
+            {
+                SetAutoApprove(_fixture.Host, false);
+            }
+
+            var (output, shell) = run;
             var recorded = new StringBuilder();
             using (shell)
             {
+                // The device-code sign-in and the job really ran, and the job's debug stream held its HTTP lines.
+                Assert.Contains(shell.Streams.Information, i => i.MessageData.ToString()!.Contains("enter the code", StringComparison.Ordinal));
+                var jobLines = output.Select(o => o?.ToString()).FirstOrDefault(o => o != null && o.StartsWith("JOB-DEBUG-LINES: ", StringComparison.Ordinal));
+                Assert.NotNull(jobLines);
+                Assert.True(int.Parse(jobLines!.Substring("JOB-DEBUG-LINES: ".Length), System.Globalization.CultureInfo.InvariantCulture) > 0, jobLines);
                 foreach (var item in output)
                 {
                     recorded.AppendLine(item?.ToString());
@@ -111,6 +140,18 @@ namespace KustoConnect.Tests
 
             // Any JWT at all (the emulator's tokens all start with the same header) would be a token.
             Assert.DoesNotContain(token.Split('.')[0], text, StringComparison.Ordinal);
+            Assert.DoesNotMatch("eyJ[A-Za-z0-9_-]{10,}\\.", text);
+            Assert.Contains("HTTP PUT ", text, StringComparison.Ordinal); // debug was on, for the job too.
+        }
+
+        /// <summary>Makes the emulator approve every device code at once (its admin API), or stop doing so.</summary>
+        internal static void SetAutoApprove(EmulatorHost host, bool value)
+        {
+            var pinned = host.Certificate.GetCertHashString();
+            using var handler = new HttpClientHandler { ServerCertificateCustomValidationCallback = (_, c, _, _) => c?.GetCertHashString() == pinned };
+            using var client = new HttpClient(handler) { BaseAddress = host.BaseUri };
+            using var content = new StringContent("{\"autoApproveDeviceCodes\":" + (value ? "true" : "false") + "}", Encoding.UTF8, "application/json");
+            client.PostAsync("_emulator/settings", content).GetAwaiter().GetResult().EnsureSuccessStatusCode();
         }
     }
 }

@@ -42,6 +42,14 @@ namespace KustoConnect.Tests
 
         public string ModulePath => Path.Combine(Directory, "modules");
 
+        /// <summary>The external issuer of federated tokens (workload identity federation) that the world trusts for the demo principal.</summary>
+        public const string FederatedIssuer = "https://token.pipelines.example/";
+
+        public const string FederatedSubject = "system:serviceaccount:ingest:kustoconnect";
+
+        private RSA? _issuerKey;
+        private X509Certificate2? _issuerCertificate;
+
         public async Task InitializeAsync()
         {
             System.IO.Directory.CreateDirectory(Directory);
@@ -56,6 +64,15 @@ namespace KustoConnect.Tests
             var world = JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, World.DefaultFileName)))!;
             var principal = world["servicePrincipals"]!.AsArray().First(p => (string?)p!["clientId"] == DefaultWorld.ClientId)!;
             principal["certificates"] = new JsonArray(Convert.ToBase64String(certificate.RawData), Convert.ToBase64String(expired.RawData));
+            _issuerKey = RSA.Create(2048);
+            var issuerRequest = new CertificateRequest("CN=kustoconnect-test-federated-issuer", _issuerKey, HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            _issuerCertificate = issuerRequest.CreateSelfSigned(DateTimeOffset.UtcNow.AddDays(-1), DateTimeOffset.UtcNow.AddDays(30));
+            principal["federatedCredentials"] = new JsonArray(new JsonObject
+            {
+                ["issuer"] = FederatedIssuer,
+                ["subject"] = FederatedSubject,
+                ["certificate"] = Convert.ToBase64String(_issuerCertificate.RawData),
+            });
             var worldFile = Path.Combine(Directory, "world.json");
             File.WriteAllText(worldFile, world.ToJsonString());
 
@@ -69,7 +86,33 @@ namespace KustoConnect.Tests
         public async Task DisposeAsync()
         {
             await Host.DisposeAsync();
+            _issuerCertificate?.Dispose();
+            _issuerKey?.Dispose();
             System.IO.Directory.Delete(Directory, true);
+        }
+
+        /// <summary>
+        /// A federated token as a workload's issuer (e.g. Kubernetes) would project it into AZURE_FEDERATED_TOKEN_FILE: an RS256
+        /// JWT from <see cref="FederatedIssuer"/> for the token-exchange audience, signed with the issuer key the world trusts.
+        /// </summary>
+        public string SignFederatedToken(string subject = FederatedSubject)
+        {
+            static string Encode(byte[] bytes) => Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var header = new JsonObject { ["alg"] = "RS256", ["typ"] = "JWT", ["kid"] = _issuerCertificate!.Thumbprint };
+            var now = DateTimeOffset.UtcNow.ToUnixTimeSeconds();
+            var payload = new JsonObject
+            {
+                ["iss"] = FederatedIssuer,
+                ["sub"] = subject,
+                ["aud"] = "api://AzureADTokenExchange",
+                ["jti"] = Guid.NewGuid().ToString(),
+                ["nbf"] = now - 60,
+                ["iat"] = now - 60,
+                ["exp"] = now + 600,
+            };
+            var signed = Encode(System.Text.Encoding.UTF8.GetBytes(header.ToJsonString())) + "." + Encode(System.Text.Encoding.UTF8.GetBytes(payload.ToJsonString()));
+            var signature = _issuerKey!.SignData(System.Text.Encoding.ASCII.GetBytes(signed), HashAlgorithmName.SHA256, RSASignaturePadding.Pkcs1);
+            return signed + "." + Encode(signature);
         }
 
         /// <summary>A token the emulator issues to the demo principal (client credentials), as Az.Accounts would hold one.</summary>

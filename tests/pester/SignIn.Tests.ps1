@@ -86,9 +86,11 @@ Describe 'Secrets never reach an output stream or a transcript' {
         foreach ($name in $script:variables) { [Environment]::SetEnvironmentVariable($name, $null) }
     }
 
-    It 'keeps the client secret and every issued token out of -Verbose -Debug output, errors, the context and the transcript' {
+    It 'keeps the client secret and every issued token out of -Verbose -Debug output, an -AsJob job''s streams, a device-code sign-in, errors, the context and the transcript' {
         $transcript = Join-Path $TestDrive 'transcript.txt'
         $credential = [pscredential]::new('5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978', (ConvertTo-SecureString $script:demoSecret -AsPlainText -Force))
+        $client = New-PinnedHttpClient -CertificatePath $script:emulator.CertificatePath
+        $settings = [uri]::new([uri] $script:emulator.Url, '_emulator/settings')
         Start-Transcript -LiteralPath $transcript -Force | Out-Null
         try {
             $all = & {
@@ -97,15 +99,36 @@ Describe 'Secrets never reach an output stream or a transcript' {
                 New-KustoIotHubConnection @parameters -Verbose -Debug
                 Get-KustoDataConnection @script:database -Name 'no-such-connection' -Verbose -Debug -ErrorAction Continue
                 Remove-KustoDataConnection @script:database -Name 'secret-check' -Force -Verbose -Debug
+                # The same in a background job: every stream of the job is received and kept.
+                $jobParameters = Get-WalkthroughParameter -Emulator $script:emulator -Name 'secret-job'
+                $job = New-KustoIotHubConnection @jobParameters -AsJob -Verbose -Debug
+                $null = Wait-Job $job
+                Receive-Job $job -Keep -Verbose -Debug
+                $job.Debug; $job.Verbose; $job.Information; $job.Warning; $job.Error
+                Remove-KustoDataConnection @script:database -Name 'secret-job' -Force -Verbose -Debug
+                # A person with a device code (the emulator approves it at once).
+                $on = [System.Net.Http.StringContent]::new('{"autoApproveDeviceCodes":true}', [System.Text.Encoding]::UTF8, 'application/json')
+                [void] $client.PostAsync($settings, $on).GetAwaiter().GetResult().EnsureSuccessStatusCode()
+                Connect-KustoAccount -UseDeviceAuthentication @script:endpoints -Verbose -Debug
+                Get-KustoDataConnection @script:database -Verbose -Debug
+                Get-KustoContext | ConvertTo-Json -Depth 10
                 $wrong = [pscredential]::new('5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978', (ConvertTo-SecureString 'not-the-secret-but-also-private' -AsPlainText -Force))
                 try { Connect-KustoAccount -ServicePrincipal -TenantId $script:emulator.TenantId -Credential $wrong @script:endpoints -Verbose -Debug } catch { $_ }
                 Get-KustoContext | ConvertTo-Json -Depth 10
             } *>&1 | Out-String -Width 400
         }
-        finally { Stop-Transcript | Out-Null }
+        finally {
+            Stop-Transcript | Out-Null
+            $off = [System.Net.Http.StringContent]::new('{"autoApproveDeviceCodes":false}', [System.Text.Encoding]::UTF8, 'application/json')
+            [void] $client.PostAsync($settings, $off).GetAwaiter().GetResult()
+            $client.Dispose()
+        }
 
         $text = $all + (Get-Content -Raw -LiteralPath $transcript) + ($Error | Format-List * -Force | Out-String -Width 400)
         $text | Should -Match 'Connect-KustoAccount|Requesting a token'   # the transcript really holds the session
+        $text | Should -Match 'HTTP POST \S+/oauth2/v2\.0/token -> 200 in \d+ ms'   # -Debug showed the token requests
+        $text | Should -Match 'HTTP PUT \S+/dataConnections/secret-job\?api-version=\S+ -> 20[01] in \d+ ms'   # and the job's ARM requests
+        $text | Should -Match 'enter the code'   # the device-code sign-in ran
         $text | Should -Not -Match ([regex]::Escape($script:demoSecret))
         $text | Should -Not -Match 'not-the-secret-but-also-private'
         $text | Should -Not -Match 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}'   # no JWT, i.e. no issued token

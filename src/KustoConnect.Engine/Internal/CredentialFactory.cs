@@ -111,16 +111,25 @@ namespace KustoConnect.Engine.Internal
 
         internal static SignInPlan Create(ConnectionOptions options, HttpPipelineTransport? transport, TimeSpan retryDelay)
         {
-            T Configure<T>(T credentialOptions)
+            T Configure<T>(T credentialOptions, bool debugFromTransport = false)
                 where T : TokenCredentialOptions
             {
                 credentialOptions.AuthorityHost = options.AuthorityHost;
+                credentialOptions.Retry.Delay = retryDelay;
+
+                // Each token request (MSAL's included: Azure.Identity sends them through this pipeline) gets a debug line.
+                if (debugFromTransport)
+                {
+                    credentialOptions.Transport = new HttpDebugTransport(transport ?? HttpClientTransport.Shared);
+                    return credentialOptions;
+                }
+
                 if (transport != null)
                 {
                     credentialOptions.Transport = transport;
                 }
 
-                credentialOptions.Retry.Delay = retryDelay;
+                credentialOptions.AddPolicy(new HttpDebugPolicy(), HttpPipelinePosition.PerRetry);
                 return credentialOptions;
             }
 
@@ -163,7 +172,8 @@ namespace KustoConnect.Engine.Internal
                     var id = string.IsNullOrEmpty(options.ManagedIdentityClientId)
                         ? ManagedIdentityId.SystemAssigned
                         : ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId);
-                    var credentialOptions = Configure(new ManagedIdentityCredentialOptions(id));
+                    // ManagedIdentityCredential keeps the options' transport but not their added policies.
+                    var credentialOptions = Configure(new ManagedIdentityCredentialOptions(id), debugFromTransport: true);
                     return new SignInPlan(new ManagedIdentityCredential(credentialOptions), null, options.ManagedIdentityClientId ?? "system-assigned managed identity", null, null);
                 }
 
@@ -172,14 +182,16 @@ namespace KustoConnect.Engine.Internal
                     var tenant = Variable(TenantVariable);
                     var clientId = Variable(ClientIdVariable);
                     var tokenFile = Variable(FederatedTokenFileVariable);
+                    // Workload identity federation is what WorkloadIdentityCredential does (the projected token file as the client
+                    // assertion), built from ClientAssertionCredential because WorkloadIdentityCredential does not carry the
+                    // options' added policies to its inner credential: the token requests would get no debug line. The file is
+                    // read for each assertion, so that a rotated token is picked up.
                     TokenCredential credential = tokenFile != null && Variable(SecretVariable) == null && Variable(CertificatePathVariable) == null
-                        ? new WorkloadIdentityCredential(Configure(new WorkloadIdentityCredentialOptions
-                        {
-                            TenantId = tenant,
-                            ClientId = clientId,
-                            TokenFilePath = tokenFile,
-                            DisableInstanceDiscovery = discovery,
-                        }))
+                        ? new ClientAssertionCredential(
+                            tenant,
+                            clientId,
+                            cancellationToken => Task.FromResult(File.ReadAllText(tokenFile).Trim()),
+                            Configure(new ClientAssertionCredentialOptions { DisableInstanceDiscovery = discovery }))
                         : new EnvironmentCredential(Configure(new EnvironmentCredentialOptions { DisableInstanceDiscovery = discovery }));
                     return new SignInPlan(credential, tenant, clientId, Variable(SecretVariable) ?? Variable(CertificatePasswordVariable), null);
                 }

@@ -38,6 +38,8 @@ namespace KustoConnect.Engine.Internal
 
         internal void Verbose(string message) => Observer?.OnVerbose(message);
 
+        internal void Debug(string message) => Observer?.OnDebug(message);
+
         /// <summary>Reports the state carried by a poll (or final) response.</summary>
         internal void ReportProgress(Response? response, bool completed)
         {

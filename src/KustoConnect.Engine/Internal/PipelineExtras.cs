@@ -1,5 +1,8 @@
 using System;
+using System.Collections.Generic;
+using System.Diagnostics;
 using System.Globalization;
+using System.Text;
 using System.Threading.Tasks;
 using Azure;
 using Azure.Core;
@@ -92,6 +95,189 @@ namespace KustoConnect.Engine.Internal
             }
 
             context.Verbose(line);
+        }
+    }
+
+    /// <summary>
+    /// Reports every HTTP attempt (retries included) to the current call's observer as a debug line: method, URL with the
+    /// values of sensitive query parameters redacted, status, duration in ms, and the request ids. It sits in the ARM
+    /// pipeline and in the credential's pipeline (token requests). The only header values it ever shows are the three ids;
+    /// bodies never.
+    /// </summary>
+    internal sealed class HttpDebugPolicy : HttpPipelinePolicy
+    {
+        internal const string Redacted = "REDACTED";
+
+        private static readonly string[] IdHeaders = { "x-ms-request-id", "x-ms-correlation-request-id", "x-ms-client-request-id" };
+
+        private static readonly HashSet<string> SensitiveNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase)
+        {
+            "sig", "code", "client_secret", "client_assertion", "access_token", "refresh_token", "id_token", "token", "password",
+            "assertion", "secret", "key",
+        };
+
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var context = OperationContext.Current;
+            var stopwatch = Stopwatch.StartNew();
+            Exception? failure = null;
+            try
+            {
+                ProcessNext(message, pipeline);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+                throw;
+            }
+            finally
+            {
+                context?.Debug(Describe(message, stopwatch.Elapsed, failure));
+            }
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            var context = OperationContext.Current;
+            var stopwatch = Stopwatch.StartNew();
+            Exception? failure = null;
+            try
+            {
+                await ProcessNextAsync(message, pipeline).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+                throw;
+            }
+            finally
+            {
+                context?.Debug(Describe(message, stopwatch.Elapsed, failure));
+            }
+        }
+
+        /// <summary>e.g. "HTTP PUT https://host/path?api-version=2024-04-13 -> 201 in 35 ms; x-ms-request-id: ...".</summary>
+        internal static string Describe(HttpMessage message, TimeSpan elapsed, Exception? failure)
+        {
+            var line = new StringBuilder("HTTP ")
+                .Append(message.Request.Method.ToString())
+                .Append(' ')
+                .Append(RedactUri(message.Request.Uri.ToUri()))
+                .Append(" -> ");
+            if (message.HasResponse)
+            {
+                line.Append(message.Response.Status.ToString(CultureInfo.InvariantCulture));
+            }
+            else
+            {
+                line.Append(failure == null ? "no response" : "failed (" + failure.GetType().Name + ")");
+            }
+
+            line.Append(" in ").Append(((long)elapsed.TotalMilliseconds).ToString(CultureInfo.InvariantCulture)).Append(" ms");
+            foreach (var name in IdHeaders)
+            {
+                string? value = null;
+                if (message.HasResponse && message.Response.Headers.TryGetValue(name, out var fromResponse))
+                {
+                    value = fromResponse;
+                }
+                else if (message.Request.Headers.TryGetValue(name, out var fromRequest))
+                {
+                    value = fromRequest;
+                }
+
+                if (!string.IsNullOrEmpty(value))
+                {
+                    line.Append("; ").Append(name).Append(": ").Append(value);
+                }
+            }
+
+            return line.ToString();
+        }
+
+        /// <summary>The URL with the value of every sensitive query parameter (sig, code, client_secret, token, ...) replaced.</summary>
+        internal static string RedactUri(Uri uri)
+        {
+            var query = uri.Query.TrimStart('?');
+            var shown = new StringBuilder(uri.GetLeftPart(UriPartial.Path));
+            var first = true;
+            foreach (var pair in query.Split(new[] { '&' }, StringSplitOptions.RemoveEmptyEntries))
+            {
+                shown.Append(first ? '?' : '&');
+                first = false;
+                var equals = pair.IndexOf('=');
+                var name = equals < 0 ? pair : pair.Substring(0, equals);
+                if (equals >= 0 && IsSensitive(Uri.UnescapeDataString(name)))
+                {
+                    shown.Append(name).Append('=').Append(Redacted);
+                }
+                else
+                {
+                    shown.Append(pair);
+                }
+            }
+
+            return shown.ToString();
+        }
+
+        private static bool IsSensitive(string name) =>
+            SensitiveNames.Contains(name)
+            || name.IndexOf("secret", StringComparison.OrdinalIgnoreCase) >= 0
+            || name.IndexOf("password", StringComparison.OrdinalIgnoreCase) >= 0
+            || name.IndexOf("token", StringComparison.OrdinalIgnoreCase) >= 0
+            || name.IndexOf("assertion", StringComparison.OrdinalIgnoreCase) >= 0;
+    }
+
+    /// <summary>
+    /// The same debug line as <see cref="HttpDebugPolicy"/>, from the transport: for the credentials that build their own
+    /// pipeline from the options' transport but drop the options' added policies (the managed identity's).
+    /// </summary>
+    internal sealed class HttpDebugTransport : HttpPipelineTransport
+    {
+        private readonly HttpPipelineTransport _inner;
+
+        internal HttpDebugTransport(HttpPipelineTransport inner) => _inner = inner;
+
+        public override Request CreateRequest() => _inner.CreateRequest();
+
+        public override void Process(HttpMessage message)
+        {
+            var context = OperationContext.Current;
+            var stopwatch = Stopwatch.StartNew();
+            Exception? failure = null;
+            try
+            {
+                _inner.Process(message);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+                throw;
+            }
+            finally
+            {
+                context?.Debug(HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
+            }
+        }
+
+        public override async ValueTask ProcessAsync(HttpMessage message)
+        {
+            var context = OperationContext.Current;
+            var stopwatch = Stopwatch.StartNew();
+            Exception? failure = null;
+            try
+            {
+                await _inner.ProcessAsync(message).ConfigureAwait(false);
+            }
+            catch (Exception e)
+            {
+                failure = e;
+                throw;
+            }
+            finally
+            {
+                context?.Debug(HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
+            }
         }
     }
 

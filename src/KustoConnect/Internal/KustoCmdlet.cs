@@ -74,7 +74,7 @@ namespace KustoConnect.Internal
         }
 
         /// <summary>
-        /// Runs an engine call on the thread pool and, until it ends, writes its progress and verbose messages on the
+        /// Runs an engine call on the thread pool and, until it ends, writes its progress, verbose and debug messages on the
         /// pipeline thread. Returns its result or rethrows its exception (unwrapped).
         /// </summary>
         protected T RunEngine<T>(Func<IOperationObserver, CancellationToken, Task<T>> call)
@@ -201,6 +201,8 @@ namespace KustoConnect.Internal
             }
 
             public void OnVerbose(string message) => TryAdd(() => _cmdlet.WriteVerbose(message));
+
+            public void OnDebug(string message) => TryAdd(() => _cmdlet.WriteDebug(message));
 
             /// <summary>
             /// Written as Write-Host writes (an information record tagged PSHOST): the host shows it even when warnings are

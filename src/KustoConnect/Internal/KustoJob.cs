@@ -160,6 +160,9 @@ namespace KustoConnect.Internal
 
             public void WriteVerbose(string message) => _job.Verbose.Add(new VerboseRecord(message));
 
+            /// <summary>Always kept: Receive-Job writes it, and the receiver's debug preference decides whether it is shown.</summary>
+            public void WriteDebug(string message) => _job.Debug.Add(new DebugRecord(message));
+
             public void WriteHostMessage(string message) =>
                 _job.Information.Add(new InformationRecord(new HostInformationMessage { Message = message }, "KustoConnect") { Tags = { "PSHOST" } });
 

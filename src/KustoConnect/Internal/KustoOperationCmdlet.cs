@@ -131,6 +131,8 @@ namespace KustoConnect.Internal
 
             public void WriteVerbose(string message) => _cmdlet.WriteVerbose(message);
 
+            public void WriteDebug(string message) => _cmdlet.WriteDebug(message);
+
             public void WriteHostMessage(string message) =>
                 _cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" });
 

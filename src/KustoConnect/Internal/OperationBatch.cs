@@ -22,6 +22,8 @@ namespace KustoConnect.Internal
 
         void WriteVerbose(string message);
 
+        void WriteDebug(string message);
+
         /// <summary>A message for the person at the keyboard (shown as Write-Host shows it).</summary>
         void WriteHostMessage(string message);
 
@@ -206,6 +208,8 @@ namespace KustoConnect.Internal
         }
 
         public void OnVerbose(string message) => _batch.Post(sink => sink.WriteVerbose(message));
+
+        public void OnDebug(string message) => _batch.Post(sink => sink.WriteDebug(message));
 
         /// <summary>A message for the person (e.g. a sign-in prompt): shown as Write-Host shows it, or kept in the job's information stream.</summary>
         public void OnUserMessage(string message) => _batch.Post(sink => sink.WriteHostMessage(message));

@@ -14,6 +14,8 @@ namespace KustoConnect.Models
             Environment = session.EnvironmentName;
             CredentialKind = session.CredentialSource == null ? session.CredentialKind.ToString() : session.CredentialKind + " (" + session.CredentialSource + ")";
             ArmEndpoint = session.ArmEndpoint;
+            AuthorityHost = session.AuthorityHost;
+            Audience = session.Audience;
         }
 
         /// <summary>The client id of the service principal, or the account of the token.</summary>
@@ -36,5 +38,11 @@ namespace KustoConnect.Models
 
         /// <summary>The Azure Resource Manager endpoint.</summary>
         public Uri ArmEndpoint { get; }
+
+        /// <summary>The Entra ID authority host that issues the tokens (e.g. https://login.microsoftonline.us/ for AzureUSGovernment).</summary>
+        public Uri AuthorityHost { get; }
+
+        /// <summary>The audience of the ARM tokens (e.g. https://management.usgovcloudapi.net/).</summary>
+        public string Audience { get; }
     }
 }

@@ -110,6 +110,7 @@ namespace KustoConnect.Engine.Tests.Support
         private readonly ConcurrentQueue<OperationProgress> _progress = new ConcurrentQueue<OperationProgress>();
         private readonly ConcurrentQueue<string> _verbose = new ConcurrentQueue<string>();
         private readonly ConcurrentQueue<string> _userMessages = new ConcurrentQueue<string>();
+        private readonly ConcurrentQueue<string> _debug = new ConcurrentQueue<string>();
 
         internal Action<OperationProgress>? OnEachProgress { get; set; }
 
@@ -124,6 +125,10 @@ namespace KustoConnect.Engine.Tests.Support
         }
 
         public void OnVerbose(string message) => _verbose.Enqueue(message);
+
+        public void OnDebug(string message) => _debug.Enqueue(message);
+
+        internal IReadOnlyList<string> Debug => _debug.ToArray();
 
         public void OnUserMessage(string message) => _userMessages.Enqueue(message);
 

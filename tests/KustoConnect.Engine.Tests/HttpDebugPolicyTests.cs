@@ -1,0 +1,77 @@
+using System;
+using System.Linq;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using System.Threading;
+using System.Threading.Tasks;
+using KustoConnect.Engine.Internal;
+using KustoConnect.Engine.Tests.Support;
+using Xunit;
+
+namespace KustoConnect.Engine.Tests
+{
+    /// <summary>The debug line of each HTTP attempt: what it shows, and what it redacts.</summary>
+    public sealed class HttpDebugPolicyTests
+    {
+        [Theory]
+        [InlineData(
+            "https://host/sub/operations/op1?api-version=2024-04-13&sig=abcSECRET&se=2030-01-01",
+            "https://host/sub/operations/op1?api-version=2024-04-13&sig=REDACTED&se=2030-01-01")]
+        [InlineData(
+            "https://login.example/tenant/oauth2/v2.0/authorize?client_id=abc&code=AUTHCODE&client_secret=S3cr3t&client_assertion=eyJhbGciOi.x.y",
+            "https://login.example/tenant/oauth2/v2.0/authorize?client_id=abc&code=REDACTED&client_secret=REDACTED&client_assertion=REDACTED")]
+        [InlineData(
+            "https://host/x?access_token=at&token=t&password=p&refresh_token=r&Password=P",
+            "https://host/x?access_token=REDACTED&token=REDACTED&password=REDACTED&refresh_token=REDACTED&Password=REDACTED")]
+        [InlineData("https://host/a/b", "https://host/a/b")]
+        [InlineData("https://host/a?api-version=2024-04-13", "https://host/a?api-version=2024-04-13")]
+        public void Sensitive_query_values_are_redacted_and_the_rest_is_kept(string uri, string shown)
+        {
+            Assert.Equal(shown, HttpDebugPolicy.RedactUri(new Uri(uri)));
+        }
+
+        [Fact]
+        public async Task Every_attempt_retries_included_gets_one_line_with_status_duration_and_ids_and_never_the_token()
+        {
+            var recording = ReferenceData.Load("Remove-AzKustoDataConnection.Recording.json");
+            var put = recording[0];
+            var poll = recording[1];
+            var get = recording[2];
+            var handler = new ScriptedHandler()
+                .On(put, "Azure-AsyncOperation", "x-ms-correlation-request-id", "x-ms-request-id")
+                .On("GET", poll.Uri, 503, "{\"error\":{\"code\":\"ServiceUnavailable\",\"message\":\"try again\"}}", ("x-ms-request-id", "11111111-2222-3333-4444-555555555555"))
+                .On(poll, "x-ms-correlation-request-id")
+                .On("GET", get.Uri, 429, "{\"error\":{\"code\":\"TooManyRequests\",\"message\":\"slow down\"}}", ("Retry-After", "1"))
+                .On(get, "x-ms-correlation-request-id", "x-ms-request-id");
+            using var session = Sessions.Replay(handler);
+            var observer = new RecordingObserver();
+            using var requestBody = JsonDocument.Parse(put.RequestBody!);
+            var input = new UnknownDataConnection
+            {
+                KindName = "EventHub",
+                Location = requestBody.RootElement.GetProperty("location").GetString(),
+                RawPropertiesJson = requestBody.RootElement.GetProperty("properties").GetRawText(),
+            };
+            var target = DataConnectionRef.Create(
+                DatabaseRef.Create("0c302431-1ad0-4187-87c9-d4cebcf7edc2", "PWSH-SDK-sloc4i", "pssdksloc4i", "TestDb"), "event-hub-dc");
+
+            await session.DataConnections.CreateOrUpdateAsync(target, input, observer, CancellationToken.None);
+
+            Assert.Equal(0, handler.Remaining);
+            var lines = observer.Debug;
+            Assert.Equal(handler.Sent.Count, lines.Count);
+            Assert.Equal(
+                new[] { "PUT 201", "GET 503", "GET 200", "GET 429", "GET 200" },
+                lines.Select(l => Regex.Match(l, "^HTTP (\\w+) \\S+ -> (\\d{3}) in \\d+ ms").Groups).Select(g => g[1].Value + " " + g[2].Value));
+            Assert.StartsWith(
+                "HTTP PUT https://management.azure.com/subscriptions/0c302431-1ad0-4187-87c9-d4cebcf7edc2/resourceGroups/PWSH-SDK-sloc4i/providers/Microsoft.Kusto/clusters/pssdksloc4i/databases/TestDb/dataConnections/event-hub-dc?api-version=2024-04-13 -> 201 in ",
+                lines[0],
+                StringComparison.Ordinal);
+            Assert.Contains("; x-ms-correlation-request-id: 931f2df5-50c1-4b12-b9de-71567f4eb3eb", lines[0], StringComparison.Ordinal);
+            Assert.Contains("; x-ms-client-request-id: ", lines[0], StringComparison.Ordinal);
+            Assert.Contains("; x-ms-request-id: 11111111-2222-3333-4444-555555555555", lines[1], StringComparison.Ordinal);
+            Assert.All(lines, l => Assert.DoesNotContain(Sessions.Token, l, StringComparison.Ordinal));
+            Assert.All(lines, l => Assert.DoesNotContain("Bearer", l, StringComparison.Ordinal));
+        }
+    }
+}
