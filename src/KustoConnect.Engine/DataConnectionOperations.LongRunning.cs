@@ -83,15 +83,8 @@ namespace KustoConnect.Engine
             {
                 try
                 {
-                    var data = new GenericResourceData(new AzureLocation(connection.Location!))
-                    {
-                        Kind = connection.Kind,
-                        Properties = DataConnectionJson.WriteProperties(connection),
-                    };
                     var startedAt = DateTimeOffset.UtcNow;
-                    var operation = await _client.GetGenericResources()
-                        .CreateOrUpdateAsync(WaitUntil.Started, new ResourceIdentifier(target.ResourceId), data, cancellationToken)
-                        .ConfigureAwait(false);
+                    var operation = await SendPutAsync(target, connection, cancellationToken).ConfigureAwait(false);
                     var initial = operation.GetRawResponse();
                     DataConnection? accepted = IsAcceptedResourceBody(initial) ? DataConnectionJson.Read(initial.Content) : null;
                     return new StartedOperation(

@@ -104,14 +104,7 @@ namespace KustoConnect.Engine
             {
                 try
                 {
-                    var data = new GenericResourceData(new AzureLocation(connection.Location!))
-                    {
-                        Kind = connection.Kind,
-                        Properties = DataConnectionJson.WriteProperties(connection),
-                    };
-                    var operation = await _client.GetGenericResources()
-                        .CreateOrUpdateAsync(WaitUntil.Started, new ResourceIdentifier(target.ResourceId), data, cancellationToken)
-                        .ConfigureAwait(false);
+                    var operation = await SendPutAsync(target, connection, cancellationToken).ConfigureAwait(false);
                     var initial = operation.GetRawResponse();
                     context.Activity = (initial.Status == 201 ? "Creating" : "Updating") + " data connection '" + target.Name + "'";
                     context.OperationUrl = OperationUrlOf(initial);
@@ -130,6 +123,20 @@ namespace KustoConnect.Engine
                     throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
                 }
             }
+        }
+
+        /// <summary>
+        /// The PUT of a create or update (the kind, the location and only the properties that are set), started with
+        /// Azure.Core's generic-resource operation so that its poller can wait for it, now or after rehydration.
+        /// </summary>
+        private Task<ArmOperation<GenericResource>> SendPutAsync(DataConnectionRef target, DataConnection connection, CancellationToken cancellationToken)
+        {
+            var data = new GenericResourceData(new AzureLocation(connection.Location!))
+            {
+                Kind = connection.Kind,
+                Properties = DataConnectionJson.WriteProperties(connection),
+            };
+            return _client.GetGenericResources().CreateOrUpdateAsync(WaitUntil.Started, new ResourceIdentifier(target.ResourceId), data, cancellationToken);
         }
 
         public async Task<DataConnection> GetAsync(DataConnectionRef target, CancellationToken cancellationToken)
