@@ -308,6 +308,7 @@ namespace KustoConnect.Engine
 
         private static void CheckBeforeSending(DataConnection connection)
         {
+            KustoRules.ValidateDefinition(connection);
             if (string.IsNullOrWhiteSpace(connection.Location))
             {
                 throw new KustoValidationException("LocationRequired", "A location is required, e.g. the location of the cluster.", "Location");

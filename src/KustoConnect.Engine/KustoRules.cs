@@ -2,8 +2,6 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using System.Text.RegularExpressions;
-using Azure.Core;
 
 namespace KustoConnect.Engine
 {
@@ -22,9 +20,7 @@ namespace KustoConnect.Engine
     /// </summary>
     public static class KustoRules
     {
-        private static readonly Regex DataConnectionNamePattern = new Regex("^[A-Za-z0-9 .-]{1,40}$", RegexOptions.CultureInvariant);
-        private static readonly Regex ClusterNamePattern = new Regex("^[a-z][a-z0-9]{3,21}$", RegexOptions.CultureInvariant);
-        private static readonly Regex ResourceGroupNamePattern = new Regex(@"^[-\p{L}\p{Nd}_.()]{1,90}$", RegexOptions.CultureInvariant);
+        private const int MaxShown = 100;
 
         private static readonly string[] DataFormatList =
         {
@@ -53,64 +49,242 @@ namespace KustoConnect.Engine
         /// <summary>The Event Hub event system properties documented by Azure Data Explorer.</summary>
         public static IReadOnlyList<string> EventHubEventSystemProperties { get; } = Array.AsReadOnly(EventHubPropertyList);
 
-        /// <summary>1-40 characters: letters, digits, space, '.' and '-'.</summary>
-        public static void ValidateDataConnectionName(string name)
+        /// <summary>The data connection name rule (<see cref="NameRules.DataConnection"/>).</summary>
+        public static void ValidateDataConnectionName(string? name, string parameterName = "Name") =>
+            Check(NameRules.DataConnection, name, "InvalidDataConnectionName", parameterName);
+
+        /// <summary>The cluster name rule (<see cref="NameRules.Cluster"/>); a name given as a parameter must be lower case.</summary>
+        public static void ValidateClusterName(string? name, string parameterName = "ClusterName")
         {
-            if (name == null || !DataConnectionNamePattern.IsMatch(name))
+            Check(NameRules.Cluster, name, "InvalidClusterName", parameterName);
+            if (!string.Equals(name, name!.ToLowerInvariant(), StringComparison.Ordinal))
             {
-                throw Invalid(
-                    "InvalidDataConnectionName",
-                    "The data connection name '{0}' is not valid: use 1 to 40 characters, letters, digits, spaces, '.' and '-'.",
-                    name,
-                    "Name");
+                throw Invalid("InvalidClusterName", "The cluster name {0} is not valid: use " + NameRules.Cluster.Requirement + ".", name, parameterName);
             }
         }
 
-        /// <summary>4-22 lowercase letters and digits, starting with a letter.</summary>
-        public static void ValidateClusterName(string name)
-        {
-            if (name == null || !ClusterNamePattern.IsMatch(name))
-            {
-                throw Invalid(
-                    "InvalidClusterName",
-                    "The cluster name '{0}' is not valid: use 4 to 22 lowercase letters and digits, starting with a letter.",
-                    name,
-                    "ClusterName");
-            }
-        }
-
-        /// <summary>1-260 characters, not blank.</summary>
-        public static void ValidateDatabaseName(string name)
-        {
-            if (string.IsNullOrWhiteSpace(name) || name.Length > 260)
-            {
-                throw Invalid("InvalidDatabaseName", "The database name '{0}' is not valid: use 1 to 260 characters.", name, "DatabaseName");
-            }
-        }
+        /// <summary>The database name rule (<see cref="NameRules.Database"/>).</summary>
+        public static void ValidateDatabaseName(string? name, string parameterName = "DatabaseName") =>
+            Check(NameRules.Database, name, "InvalidDatabaseName", parameterName);
 
         /// <summary>ARM's rules: 1-90 letters, digits, '_', '-', '.', '(' and ')', not ending in '.'.</summary>
-        public static void ValidateResourceGroupName(string name)
+        public static void ValidateResourceGroupName(string? name, string parameterName = "ResourceGroupName") =>
+            Check(NameRules.ResourceGroup, name, "InvalidResourceGroupName", parameterName);
+
+        /// <summary>A GUID such as 00000000-0000-0000-0000-000000000000.</summary>
+        public static void ValidateSubscriptionId(string? id, string parameterName = "SubscriptionId")
         {
-            if (name == null || !ResourceGroupNamePattern.IsMatch(name) || name.EndsWith(".", StringComparison.Ordinal))
+            Check(NameRules.SubscriptionId, id, "InvalidSubscriptionId", parameterName);
+            if (!Guid.TryParseExact(id, "D", out _))
             {
-                throw Invalid(
-                    "InvalidResourceGroupName",
-                    "The resource group name '{0}' is not valid: use 1 to 90 letters, digits, '_', '-', '.', '(' and ')', not ending in '.'.",
-                    name,
-                    "ResourceGroupName");
+                throw Invalid("InvalidSubscriptionId", "The subscription id {0} is not valid: use " + NameRules.SubscriptionId.Requirement + ".", id, parameterName);
             }
         }
 
-        /// <summary>A GUID such as 00000000-0000-0000-0000-000000000000.</summary>
-        public static void ValidateSubscriptionId(string id)
+        /// <summary>A table name (Kusto entity-name rules, <see cref="NameRules.EntityName"/>).</summary>
+        public static void ValidateTableName(string? name, string parameterName = "TableName") =>
+            Check(NameRules.EntityName, name, "InvalidTableName", parameterName, "table");
+
+        /// <summary>An ingestion mapping name (Kusto entity-name rules, <see cref="NameRules.EntityName"/>).</summary>
+        public static void ValidateMappingRuleName(string? name, string parameterName = "MappingRuleName") =>
+            Check(NameRules.EntityName, name, "InvalidMappingRuleName", parameterName, "mapping");
+
+        /// <summary>A consumer group ("$Default" or <see cref="NameRules.ConsumerGroup"/>).</summary>
+        public static void ValidateConsumerGroup(string? name, string parameterName = "ConsumerGroup") =>
+            Check(NameRules.ConsumerGroup, name, "InvalidConsumerGroup", parameterName);
+
+        /// <summary>An IoT hub shared access policy name (<see cref="NameRules.SharedAccessPolicy"/>).</summary>
+        public static void ValidateSharedAccessPolicyName(string? name, string parameterName = "SharedAccessPolicyName") =>
+            Check(NameRules.SharedAccessPolicy, name, "InvalidSharedAccessPolicyName", parameterName);
+
+        /// <summary>An Azure region (<see cref="NameRules.Location"/>).</summary>
+        public static void ValidateLocation(string? name, string parameterName = "Location") =>
+            Check(NameRules.Location, name, "InvalidLocation", parameterName);
+
+        /// <summary>A Cosmos DB database id (<see cref="NameRules.CosmosDbEntity"/>).</summary>
+        public static void ValidateCosmosDbDatabase(string? name, string parameterName = "CosmosDbDatabase") =>
+            Check(NameRules.CosmosDbEntity, name, "InvalidCosmosDbDatabase", parameterName, "Cosmos DB database");
+
+        /// <summary>A Cosmos DB container id (<see cref="NameRules.CosmosDbEntity"/>).</summary>
+        public static void ValidateCosmosDbContainer(string? name, string parameterName = "CosmosDbContainer") =>
+            Check(NameRules.CosmosDbEntity, name, "InvalidCosmosDbContainer", parameterName, "Cosmos DB container");
+
+        /// <summary>An event system property name (<see cref="NameRules.EventSystemProperty"/>).</summary>
+        public static void ValidateEventSystemProperty(string? name, string parameterName = "EventSystemProperty") =>
+            Check(NameRules.EventSystemProperty, name, "InvalidEventSystemProperty", parameterName);
+
+        /// <summary>
+        /// Checks every value of a definition that is set (unset ones are left to the required-property checks): location,
+        /// table, mapping, consumer group, shared access policy, Cosmos DB database and container, event system properties,
+        /// and each resource id, by the rules above. Run before any request of a create, update or validation.
+        /// </summary>
+        public static void ValidateDefinition(DataConnection connection)
         {
-            if (id == null || !Guid.TryParseExact(id, "D", out _))
+            if (connection == null)
             {
-                throw Invalid(
-                    "InvalidSubscriptionId",
-                    "The subscription id '{0}' is not valid: it must be a GUID such as 00000000-0000-0000-0000-000000000000.",
-                    id,
-                    "SubscriptionId");
+                throw new ArgumentNullException(nameof(connection));
+            }
+
+            IfSet(connection.Location, v => ValidateLocation(v));
+            switch (connection)
+            {
+                case IotHubDataConnection iot:
+                    IfSet(iot.IotHubResourceId, v => ParseIotHubResourceId(v));
+                    IfSet(iot.ConsumerGroup, v => ValidateConsumerGroup(v));
+                    IfSet(iot.SharedAccessPolicyName, v => ValidateSharedAccessPolicyName(v));
+                    IfSet(iot.TableName, v => ValidateTableName(v));
+                    IfSet(iot.MappingRuleName, v => ValidateMappingRuleName(v));
+                    EachProperty(iot.EventSystemProperties);
+                    break;
+                case EventHubDataConnection hub:
+                    IfSet(hub.EventHubResourceId, v => ParseEventHubResourceId(v));
+                    IfSet(hub.ConsumerGroup, v => ValidateConsumerGroup(v));
+                    IfSet(hub.TableName, v => ValidateTableName(v));
+                    IfSet(hub.MappingRuleName, v => ValidateMappingRuleName(v));
+                    IfSet(hub.ManagedIdentityResourceId, v => ParseManagedIdentityResourceId(v));
+                    EachProperty(hub.EventSystemProperties);
+                    break;
+                case EventGridDataConnection grid:
+                    IfSet(grid.StorageAccountResourceId, v => ParseStorageAccountResourceId(v));
+                    IfSet(grid.EventHubResourceId, v => ParseEventHubResourceId(v));
+                    IfSet(grid.EventGridResourceId, v => ParseEventGridResourceId(v));
+                    IfSet(grid.ConsumerGroup, v => ValidateConsumerGroup(v));
+                    IfSet(grid.TableName, v => ValidateTableName(v));
+                    IfSet(grid.MappingRuleName, v => ValidateMappingRuleName(v));
+                    IfSet(grid.ManagedIdentityResourceId, v => ParseManagedIdentityResourceId(v));
+                    break;
+                case CosmosDbDataConnection cosmos:
+                    IfSet(cosmos.CosmosDbAccountResourceId, v => ParseCosmosDbAccountResourceId(v));
+                    IfSet(cosmos.ManagedIdentityResourceId, v => ParseManagedIdentityResourceId(v));
+                    IfSet(cosmos.CosmosDbDatabase, v => ValidateCosmosDbDatabase(v));
+                    IfSet(cosmos.CosmosDbContainer, v => ValidateCosmosDbContainer(v));
+                    IfSet(cosmos.TableName, v => ValidateTableName(v));
+                    IfSet(cosmos.MappingRuleName, v => ValidateMappingRuleName(v));
+                    break;
+            }
+        }
+
+        private static void IfSet(string? value, Action<string> check)
+        {
+            // An empty string is how ARM spells an unset optional value; anything else, white space included, is checked.
+            if (!string.IsNullOrEmpty(value))
+            {
+                check(value!);
+            }
+        }
+
+        private static void EachProperty(IEnumerable<string>? names)
+        {
+            foreach (var name in names ?? Array.Empty<string>())
+            {
+                ValidateEventSystemProperty(name);
+            }
+        }
+
+        /// <summary>
+        /// An operation status URL as given (before <see cref="Uri"/> could collapse anything): absolute https or http, its
+        /// path made of safe segments (no empty or dot segment, raw or percent-encoded, no encoded separator or control
+        /// character) and an ARM operation-status path (.../operationResults/{id} or .../operationStatuses/{id}). Raw spaces
+        /// are allowed (the service sends "locations/Central US/..."). Whether it is on the session's endpoint is checked
+        /// when waiting.
+        /// </summary>
+        public static void ValidateOperationUrl(string url, string parameterName = "OperationUrl")
+        {
+            string? problem = null;
+            var text = url?.Trim() ?? string.Empty;
+            var schemeEnd = text.IndexOf("://", StringComparison.Ordinal);
+            if (text.Length > 8192)
+            {
+                problem = "it is longer than 8192 characters";
+            }
+            else if (schemeEnd <= 0 || !(text.StartsWith("https://", StringComparison.OrdinalIgnoreCase) || text.StartsWith("http://", StringComparison.OrdinalIgnoreCase)))
+            {
+                problem = "it is not an absolute http(s) URL";
+            }
+            else
+            {
+                var pathStart = text.IndexOf('/', schemeEnd + 3);
+                var queryStart = text.IndexOfAny(new[] { '?', '#' }, schemeEnd + 3);
+                if (pathStart < 0 || (queryStart >= 0 && queryStart < pathStart))
+                {
+                    problem = "it has no path";
+                }
+                else
+                {
+                    var path = queryStart < 0 ? text.Substring(pathStart) : text.Substring(pathStart, queryStart - pathStart);
+                    problem = Internal.RequestPathGuardPolicy.CheckPath(path.Replace(" ", "%20"), out var decoded);
+                    var segments = decoded.Split('/');
+                    if (problem == null && (segments.Length < 3
+                        || !(string.Equals(segments[segments.Length - 2], "operationResults", StringComparison.OrdinalIgnoreCase)
+                            || string.Equals(segments[segments.Length - 2], "operationStatuses", StringComparison.OrdinalIgnoreCase))))
+                    {
+                        problem = "it is not an ARM operation status URL (.../operationResults/{id} or .../operationStatuses/{id})";
+                    }
+                }
+            }
+
+            if (problem != null)
+            {
+                throw new KustoValidationException("InvalidOperationUrl", "The operation URL " + Show(url) + " is not valid: " + problem + ".", parameterName);
+            }
+        }
+
+        /// <summary>
+        /// How a user's value appears in a message: quoted, control characters escaped (so a CR/LF cannot forge lines), at
+        /// most 100 characters of it, with its length when it was cut.
+        /// </summary>
+        public static string Show(string? value)
+        {
+            if (value == null)
+            {
+                return "(null)";
+            }
+
+            return "'" + Clip(value) + "'" + (value.Length > MaxShown ? " (" + value.Length.ToString(CultureInfo.InvariantCulture) + " characters)" : string.Empty);
+        }
+
+        /// <summary>At most 100 characters of a value, control and format characters escaped as \uXXXX.</summary>
+        public static string Clip(string value)
+        {
+            if (value == null)
+            {
+                return string.Empty;
+            }
+
+            var builder = new System.Text.StringBuilder();
+            var length = Math.Min(value.Length, MaxShown);
+            for (var i = 0; i < length; i++)
+            {
+                var c = value[i];
+                var category = CharUnicodeInfo.GetUnicodeCategory(c);
+                if (category == UnicodeCategory.Control || category == UnicodeCategory.Format || category == UnicodeCategory.LineSeparator
+                    || category == UnicodeCategory.ParagraphSeparator || category == UnicodeCategory.Surrogate)
+                {
+                    builder.Append("\\u").Append(((int)c).ToString("X4", CultureInfo.InvariantCulture));
+                }
+                else
+                {
+                    builder.Append(c);
+                }
+            }
+
+            if (value.Length > MaxShown)
+            {
+                builder.Append('\u2026');
+            }
+
+            return builder.ToString();
+        }
+
+        private static void Check(NameRule rule, string? value, string errorId, string parameterName, string? what = null)
+        {
+            var problem = rule.Check(value);
+            if (problem != null)
+            {
+                throw new KustoValidationException(
+                    errorId,
+                    string.Format(CultureInfo.InvariantCulture, "The {0} name {1} {2}.", what ?? rule.What, Show(value), problem),
+                    parameterName);
             }
         }
 
@@ -126,8 +300,8 @@ namespace KustoConnect.Engine
                     "InvalidDataFormat",
                     string.Format(
                         CultureInfo.InvariantCulture,
-                        "The data format '{0}' is not valid. Valid formats: {1}.",
-                        value,
+                        "The data format {0} is not valid. Valid formats: {1}.",
+                        Show(value),
                         string.Join(", ", kind == DataConnectionKind.IotHub ? DataFormatList.Where(f => f != "RAW") : DataFormatList)),
                     "DataFormat");
             }
@@ -144,84 +318,53 @@ namespace KustoConnect.Engine
             return canonical;
         }
 
-        /// <summary>
-        /// Parses an IoT hub resource id (any casing of its segments) and returns its canonical parts.
-        /// </summary>
-        public static ResourceIdParts ParseIotHubResourceId(string id)
+        /// <summary>Parses an IoT hub resource id (any casing of its segments, <see cref="ResourceIds.IotHub"/>) and returns its canonical parts.</summary>
+        public static ResourceIdParts ParseIotHubResourceId(string? id, string parameterName = "IotHubResourceId")
         {
-            if (!string.IsNullOrWhiteSpace(id) && ResourceIdentifier.TryParse(id.Trim(), out var parsed) && parsed is not null)
-            {
-                var type = parsed.ResourceType;
-                if (string.Equals(type.Namespace, "Microsoft.Devices", StringComparison.OrdinalIgnoreCase)
-                    && string.Equals(type.Type, "IotHubs", StringComparison.OrdinalIgnoreCase)
-                    && parsed.SubscriptionId != null
-                    && parsed.ResourceGroupName != null
-                    && Guid.TryParseExact(parsed.SubscriptionId, "D", out _))
-                {
-                    return new ResourceIdParts(parsed.SubscriptionId, parsed.ResourceGroupName, "Microsoft.Devices", "IotHubs", parsed.Name);
-                }
-            }
-
-            throw Invalid(
-                "InvalidIotHubResourceId",
-                "'{0}' is not an IoT hub resource id. Expected /subscriptions/{{subscriptionId}}/resourceGroups/{{resourceGroup}}/providers/Microsoft.Devices/IotHubs/{{hubName}}.",
-                id,
-                "IotHubResourceId");
+            var identity = ResourceIds.Parse(id, ResourceIds.IotHub, parameterName);
+            return new ResourceIdParts(identity.SubscriptionId, identity.ResourceGroupName, identity.ProviderNamespace, identity.Types[0], identity.Name);
         }
 
         /// <summary>Parses an event hub resource id (Microsoft.EventHub/namespaces/{ns}/eventhubs/{hub}); returns it in canonical casing.</summary>
-        public static string ParseEventHubResourceId(string id, string parameterName = "EventHubResourceId") =>
-            ParseTyped(id, "Microsoft.EventHub", new[] { "namespaces", "eventhubs" }, "InvalidEventHubResourceId", "an event hub", parameterName);
+        public static string ParseEventHubResourceId(string? id, string parameterName = "EventHubResourceId") =>
+            ResourceIds.Parse(id, ResourceIds.EventHub, parameterName).ResourceId;
 
         /// <summary>Parses a storage account resource id (Microsoft.Storage/storageAccounts/{name}); returns it in canonical casing.</summary>
-        public static string ParseStorageAccountResourceId(string id) =>
-            ParseTyped(id, "Microsoft.Storage", new[] { "storageAccounts" }, "InvalidStorageAccountResourceId", "a storage account", "StorageAccountResourceId");
+        public static string ParseStorageAccountResourceId(string? id, string parameterName = "StorageAccountResourceId") =>
+            ResourceIds.Parse(id, ResourceIds.StorageAccount, parameterName).ResourceId;
 
         /// <summary>Parses a Cosmos DB account resource id (Microsoft.DocumentDB/databaseAccounts/{name}); returns it in canonical casing.</summary>
-        public static string ParseCosmosDbAccountResourceId(string id) =>
-            ParseTyped(id, "Microsoft.DocumentDB", new[] { "databaseAccounts" }, "InvalidCosmosDbAccountResourceId", "a Cosmos DB account", "CosmosDbAccountResourceId");
+        public static string ParseCosmosDbAccountResourceId(string? id, string parameterName = "CosmosDbAccountResourceId") =>
+            ResourceIds.Parse(id, ResourceIds.CosmosDbAccount, parameterName).ResourceId;
 
         /// <summary>
-        /// Checks an Event Grid subscription resource id (an extension resource: {scope}/providers/Microsoft.EventGrid/eventSubscriptions/{name}).
-        /// Returns it trimmed.
+        /// Parses an Event Grid subscription resource id (an extension resource: {scope}/providers/Microsoft.EventGrid/eventSubscriptions/{name},
+        /// the scope itself a valid resource id); returns it in canonical casing.
         /// </summary>
-        public static string ParseEventGridResourceId(string id)
-        {
-            if (TryParse(id, out var parsed)
-                && string.Equals(parsed.ResourceType.Namespace, "Microsoft.EventGrid", StringComparison.OrdinalIgnoreCase)
-                && string.Equals(parsed.ResourceType.Type, "eventSubscriptions", StringComparison.OrdinalIgnoreCase))
-            {
-                return id.Trim();
-            }
-
-            throw Invalid(
-                "InvalidEventGridResourceId",
-                "'{0}' is not an Event Grid subscription resource id. Expected {{scope}}/providers/Microsoft.EventGrid/eventSubscriptions/{{name}}, "
-                + "e.g. on the storage account.",
-                id,
-                "EventGridResourceId");
-        }
+        public static string ParseEventGridResourceId(string? id, string parameterName = "EventGridResourceId") =>
+            ResourceIds.Parse(id, ResourceIds.EventGridSubscription, parameterName).ResourceId;
 
         /// <summary>
-        /// Checks a managed identity resource id: a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities) or a
-        /// cluster (Microsoft.Kusto/clusters, for its system-assigned identity). Returns it trimmed.
+        /// Parses a managed identity resource id: a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities) or a
+        /// cluster (Microsoft.Kusto/clusters, for its system-assigned identity). Returns it in canonical casing.
         /// </summary>
-        public static string ParseManagedIdentityResourceId(string id, string parameterName = "ManagedIdentityResourceId")
+        public static string ParseManagedIdentityResourceId(string? id, string parameterName = "ManagedIdentityResourceId")
         {
-            if (TryParse(id, out var parsed)
-                && ((string.Equals(parsed.ResourceType.Namespace, "Microsoft.ManagedIdentity", StringComparison.OrdinalIgnoreCase)
-                        && string.Equals(parsed.ResourceType.Type, "userAssignedIdentities", StringComparison.OrdinalIgnoreCase))
-                    || (string.Equals(parsed.ResourceType.Namespace, "Microsoft.Kusto", StringComparison.OrdinalIgnoreCase)
-                        && string.Equals(parsed.ResourceType.Type, "clusters", StringComparison.OrdinalIgnoreCase))))
+            var asIdentity = ResourceIds.TryParse(id, ResourceIds.UserAssignedIdentity, out var identity);
+            if (asIdentity == null)
             {
-                return id.Trim();
+                return identity!.ResourceId;
             }
 
-            throw Invalid(
+            if (ResourceIds.TryParse(id, ResourceIds.Cluster, out var cluster) == null)
+            {
+                return cluster!.ResourceId;
+            }
+
+            throw new KustoValidationException(
                 "InvalidManagedIdentityResourceId",
-                "'{0}' is not a managed identity resource id. Expected a user-assigned identity (/subscriptions/{{subscriptionId}}/resourceGroups/"
-                + "{{resourceGroup}}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{{name}}) or the cluster's id for its system identity.",
-                id,
+                Show(id) + " is not a managed identity resource id: " + asIdentity + ". Expected a user-assigned identity (/subscriptions/{subscriptionId}/resourceGroups/"
+                + "{resourceGroup}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{name}) or the cluster's id for its system identity.",
                 parameterName);
         }
 
@@ -254,43 +397,6 @@ namespace KustoConnect.Engine
             return known.Contains(name, StringComparer.OrdinalIgnoreCase);
         }
 
-        private static bool TryParse(string id, out ResourceIdentifier parsed)
-        {
-            parsed = null!;
-            if (string.IsNullOrWhiteSpace(id) || !ResourceIdentifier.TryParse(id.Trim(), out var result) || result is null)
-            {
-                return false;
-            }
-
-            parsed = result;
-            return result.SubscriptionId != null && Guid.TryParseExact(result.SubscriptionId, "D", out _) && result.ResourceGroupName != null;
-        }
-
-        /// <summary>A resource id of the given provider and (possibly nested) type, rebuilt in canonical casing.</summary>
-        private static string ParseTyped(string id, string providerNamespace, string[] types, string errorId, string what, string parameterName)
-        {
-            if (TryParse(id, out var parsed)
-                && string.Equals(parsed.ResourceType.Namespace, providerNamespace, StringComparison.OrdinalIgnoreCase)
-                && string.Equals(parsed.ResourceType.Type, string.Join("/", types), StringComparison.OrdinalIgnoreCase))
-            {
-                var names = new List<string>();
-                for (ResourceIdentifier? current = parsed; current is not null && names.Count < types.Length; current = current.Parent)
-                {
-                    names.Insert(0, current.Name);
-                }
-
-                var path = string.Concat(types.Select((t, i) => "/" + t + "/" + names[i]));
-                return "/subscriptions/" + parsed.SubscriptionId + "/resourceGroups/" + parsed.ResourceGroupName + "/providers/" + providerNamespace + path;
-            }
-
-            var template = string.Concat(types.Select(t => "/" + t + "/{{name}}"));
-            throw Invalid(
-                errorId,
-                "'{0}' is not " + what + " resource id. Expected /subscriptions/{{subscriptionId}}/resourceGroups/{{resourceGroup}}/providers/" + providerNamespace + template + ".",
-                id,
-                parameterName);
-        }
-
         private static string Canonical(string value, string[] allowed, string errorId, string what, string parameterName)
         {
             var canonical = value == null ? null : allowed.FirstOrDefault(a => string.Equals(a, value.Trim(), StringComparison.OrdinalIgnoreCase));
@@ -298,7 +404,7 @@ namespace KustoConnect.Engine
             {
                 throw new KustoValidationException(
                     errorId,
-                    string.Format(CultureInfo.InvariantCulture, "The {0} '{1}' is not valid. Valid values: {2}.", what, value, string.Join(", ", allowed)),
+                    string.Format(CultureInfo.InvariantCulture, "The {0} {1} is not valid. Valid values: {2}.", what, Show(value), string.Join(", ", allowed)),
                     parameterName);
             }
 
@@ -306,7 +412,7 @@ namespace KustoConnect.Engine
         }
 
         private static KustoValidationException Invalid(string errorId, string format, string? value, string parameterName) =>
-            new KustoValidationException(errorId, string.Format(CultureInfo.InvariantCulture, format, value ?? "(null)"), parameterName);
+            new KustoValidationException(errorId, string.Format(CultureInfo.InvariantCulture, format, Show(value)), parameterName);
     }
 
     /// <summary>The canonical parts of an ARM resource id.</summary>

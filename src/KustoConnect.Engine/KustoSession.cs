@@ -65,6 +65,7 @@ namespace KustoConnect.Engine
             armOptions.SetApiVersion(new ResourceType("Microsoft.Kusto/clusters/databases/dataConnections"), KustoApiVersion);
             armOptions.Retry.Delay = settings.RetryDelay;
             armOptions.Diagnostics.ApplicationId = "KustoConnect";
+            armOptions.AddPolicy(new RequestPathGuardPolicy(), HttpPipelinePosition.PerCall);
             armOptions.AddPolicy(new VerbosePolicy(), HttpPipelinePosition.PerRetry);
             armOptions.AddPolicy(new HttpDebugPolicy(), HttpPipelinePosition.PerRetry);
             if (transport != null)
@@ -75,9 +76,10 @@ namespace KustoConnect.Engine
             var client = new ArmClient(_credential, null, armOptions);
             var gateway = new ArmGateway(client);
             var operations = new DataConnectionOperations(client, gateway, options.ArmEndpoint, settings.PollInterval, _secret);
-            DataConnections = operations;
-            Clusters = operations;
-            Resources = new AzureResourceOperations(gateway, options.ArmEndpoint, _secret);
+            var guarded = new GuardedOperations(operations, operations, new AzureResourceOperations(gateway, options.ArmEndpoint, _secret));
+            DataConnections = guarded;
+            Clusters = guarded;
+            Resources = guarded;
         }
 
         /// <summary>The subscription used when a command names none. Validated when set.</summary>

@@ -1,12 +1,11 @@
 using System;
-using Azure.Core;
 
 namespace KustoConnect.Engine
 {
     /// <summary>A Kusto cluster: the scope of databases.</summary>
     public sealed class ClusterRef
     {
-        private ClusterRef(string subscriptionId, string resourceGroupName, string clusterName)
+        internal ClusterRef(string subscriptionId, string resourceGroupName, string clusterName)
         {
             SubscriptionId = subscriptionId;
             ResourceGroupName = resourceGroupName;
@@ -32,13 +31,20 @@ namespace KustoConnect.Engine
             return new ClusterRef(subscriptionId, resourceGroupName, clusterName);
         }
 
+        /// <summary>Parses a cluster resource id strictly (<see cref="ResourceIds.Cluster"/>); the name is lowercased.</summary>
+        public static ClusterRef Parse(string? resourceId, string parameterName = "ResourceId")
+        {
+            var id = ResourceIds.Parse(resourceId, ResourceIds.Cluster, parameterName);
+            return new ClusterRef(id.SubscriptionId, id.ResourceGroupName, id.Name);
+        }
+
         public override string ToString() => ResourceId;
     }
 
     /// <summary>A Kusto database: the scope of data connections.</summary>
     public sealed class DatabaseRef
     {
-        private DatabaseRef(string subscriptionId, string resourceGroupName, string clusterName, string databaseName)
+        internal DatabaseRef(string subscriptionId, string resourceGroupName, string clusterName, string databaseName)
         {
             SubscriptionId = subscriptionId;
             ResourceGroupName = resourceGroupName;
@@ -57,7 +63,7 @@ namespace KustoConnect.Engine
         public string DatabaseName { get; }
 
         /// <summary>The cluster that holds the database.</summary>
-        public ClusterRef Cluster => ClusterRef.Create(SubscriptionId, ResourceGroupName, ClusterName);
+        public ClusterRef Cluster => new ClusterRef(SubscriptionId, ResourceGroupName, ClusterName);
 
         /// <summary>The canonical id, with lowercase type segments (clusters, databases).</summary>
         public string ResourceId { get; }
@@ -72,15 +78,19 @@ namespace KustoConnect.Engine
             return new DatabaseRef(subscriptionId, resourceGroupName, clusterName, databaseName);
         }
 
+        /// <summary>Parses a database resource id strictly (<see cref="ResourceIds.Database"/>); cluster names are lowercased.</summary>
+        public static DatabaseRef Parse(string? resourceId, string parameterName = "ResourceId")
+        {
+            var id = ResourceIds.Parse(resourceId, ResourceIds.Database, parameterName);
+            return new DatabaseRef(id.SubscriptionId, id.ResourceGroupName, id.Names[0], id.Names[1]);
+        }
+
         public override string ToString() => ResourceId;
     }
 
     /// <summary>A data connection of a Kusto database.</summary>
     public sealed class DataConnectionRef
     {
-        private const string KustoNamespace = "Microsoft.Kusto";
-        private const string DataConnectionType = "clusters/databases/dataConnections";
-
         private DataConnectionRef(DatabaseRef database, string name)
         {
             Database = database;
@@ -108,34 +118,18 @@ namespace KustoConnect.Engine
         }
 
         /// <summary>
-        /// Parses a data connection resource id in any casing of its segments (ARM itself answers with
-        /// "Clusters/.../Databases/.../DataConnections"). Cluster names are case-insensitive in Azure and are lowercased.
+        /// Parses a data connection resource id strictly (<see cref="ResourceIds.DataConnection"/>: any casing of its literal
+        /// segments, as ARM itself answers "Clusters/.../Databases/.../DataConnections"; no empty, dot or extra segments; every
+        /// name by its rule). Cluster names are case-insensitive in Azure and are lowercased.
         /// </summary>
-        public static DataConnectionRef Parse(string resourceId)
+        public static DataConnectionRef Parse(string? resourceId, string parameterName = "ResourceId")
         {
-            if (string.IsNullOrWhiteSpace(resourceId)
-                || !ResourceIdentifier.TryParse(resourceId.Trim(), out var id)
-                || id is null
-                || !string.Equals(id.ResourceType.Namespace, KustoNamespace, StringComparison.OrdinalIgnoreCase)
-                || !string.Equals(id.ResourceType.Type, DataConnectionType, StringComparison.OrdinalIgnoreCase)
-                || id.SubscriptionId == null
-                || id.ResourceGroupName == null
-                || id.Parent?.Parent is null)
-            {
-                throw new KustoValidationException(
-                    "InvalidDataConnectionResourceId",
-                    "'" + resourceId + "' is not a data connection resource id. Expected /subscriptions/{subscriptionId}/resourceGroups/"
-                    + "{resourceGroup}/providers/Microsoft.Kusto/clusters/{cluster}/databases/{database}/dataConnections/{name}.",
-                    "ResourceId");
-            }
-
-            var database = DatabaseRef.Create(
-                id.SubscriptionId,
-                id.ResourceGroupName,
-                id.Parent.Parent.Name.ToLowerInvariant(),
-                id.Parent.Name);
-            return Create(database, id.Name);
+            var id = ResourceIds.Parse(resourceId, ResourceIds.DataConnection, parameterName);
+            return new DataConnectionRef(new DatabaseRef(id.SubscriptionId, id.ResourceGroupName, id.Names[0], id.Names[1]), id.Names[2]);
         }
+
+        /// <summary>For tests of the request guard only: a reference whose name is NOT checked.</summary>
+        internal static DataConnectionRef CreateUnchecked(DatabaseRef database, string name) => new DataConnectionRef(database, name);
 
         public override string ToString() => ResourceId;
     }

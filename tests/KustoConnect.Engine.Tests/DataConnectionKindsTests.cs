@@ -12,7 +12,7 @@ namespace KustoConnect.Engine.Tests
     {
         private const string Sub = "/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/rg/providers/";
         private const string Identity = Sub + "Microsoft.ManagedIdentity/userAssignedIdentities/id1";
-        private const string Hub = Sub + "Microsoft.EventHub/namespaces/ns1/eventhubs/hub1";
+        private const string Hub = Sub + "Microsoft.EventHub/namespaces/mynamespace1/eventhubs/hub1";
 
         /// <summary>Writes the model as a PUT would, then reads it back as if ARM echoed it.</summary>
         private static DataConnection RoundTrip(DataConnection connection)
@@ -218,7 +218,7 @@ namespace KustoConnect.Engine.Tests
         }
 
         [Theory]
-        [InlineData("/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/rg/providers/microsoft.eventhub/Namespaces/ns1/EventHubs/hub1", true)]
+        [InlineData("/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/rg/providers/microsoft.eventhub/Namespaces/mynamespace1/EventHubs/hub1", true)]
         [InlineData("/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/rg/providers/Microsoft.EventHub/namespaces/ns1", false)]
         [InlineData("/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/rg/providers/Microsoft.Devices/IotHubs/h", false)]
         [InlineData("eventhub", false)]

@@ -41,14 +41,15 @@ namespace KustoConnect.Commands
             var subscription = ResolveSubscriptionId(session, SubscriptionId);
             try
             {
-                if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
+                KustoRules.ValidateResourceGroupName(ResourceGroupName);
+                var pattern = NamePattern(Name, name => KustoRules.ValidateClusterName(name, "Name"));
+                if (Name != null && pattern == null)
                 {
                     var cluster = ClusterRef.Create(subscription, ResourceGroupName, Name);
                     WriteObject(new KustoCluster(RunEngine((o, t) => session.Clusters.GetClusterAsync(cluster, t))));
                     return;
                 }
 
-                var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
                 foreach (var cluster in RunEngine((o, t) => session.Clusters.ListClustersAsync(subscription, ResourceGroupName, t)))
                 {
                     if (pattern == null || pattern.IsMatch(cluster.Name ?? string.Empty))

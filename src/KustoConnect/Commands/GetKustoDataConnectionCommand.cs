@@ -1,3 +1,5 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
 using KustoConnect.Engine;
@@ -77,11 +79,13 @@ namespace KustoConnect.Commands
                 }
 
                 var database = DatabaseRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName, DatabaseName);
-                if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
+                var pattern = NamePattern(Name, name => KustoRules.ValidateDataConnectionName(name));
+                var kinds = KindPatterns();
+                if (Name != null && pattern == null)
                 {
                     var target = DataConnectionRef.Create(database, Name);
                     var found = RunEngine((o, t) => session.DataConnections.GetAsync(target, t));
-                    if (IsWantedKind(found))
+                    if (IsWantedKind(found, kinds))
                     {
                         WriteObject(KustoDataConnection.From(found));
                     }
@@ -89,10 +93,9 @@ namespace KustoConnect.Commands
                     return;
                 }
 
-                var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
                 foreach (var connection in RunEngine((o, t) => session.DataConnections.ListAsync(database, t)))
                 {
-                    if ((pattern == null || pattern.IsMatch(connection.Name ?? string.Empty)) && IsWantedKind(connection))
+                    if ((pattern == null || pattern.IsMatch(connection.Name ?? string.Empty)) && IsWantedKind(connection, kinds))
                     {
                         WriteObject(KustoDataConnection.From(connection));
                     }
@@ -104,7 +107,47 @@ namespace KustoConnect.Commands
             }
         }
 
-        private bool IsWantedKind(DataConnection connection) =>
-            Kind == null || Kind.Any(k => new WildcardPattern(k, WildcardOptions.IgnoreCase).IsMatch(connection.Kind));
+        private static bool IsWantedKind(DataConnection connection, IReadOnlyList<WildcardPattern>? kinds) =>
+            kinds == null || kinds.Any(k => k.IsMatch(connection.Kind));
+
+        /// <summary>
+        /// -Kind as patterns, checked before anything is sent: each value must be (or, with wildcards, match) one of the
+        /// kinds; 'Bogus' is an InvalidDataConnectionKind error, not an empty result.
+        /// </summary>
+        private IReadOnlyList<WildcardPattern>? KindPatterns()
+        {
+            if (Kind == null)
+            {
+                return null;
+            }
+
+            var known = Enum.GetNames(typeof(DataConnectionKind));
+            var patterns = new List<WildcardPattern>();
+            foreach (var value in Kind)
+            {
+                WildcardPattern pattern;
+                try
+                {
+                    pattern = NamePattern(value, _ => { }, "Kind") ?? new WildcardPattern(value, WildcardOptions.IgnoreCase);
+                }
+                catch (KustoValidationException e) when (e.ErrorId == "InvalidWildcardPattern")
+                {
+                    pattern = null!;
+                }
+
+                if (pattern == null || !known.Any(k => pattern.IsMatch(k)))
+                {
+                    throw new KustoValidationException(
+                        "InvalidDataConnectionKind",
+                        "The kind " + KustoRules.Show(value) + " is not a data connection kind" + (WildcardPattern.ContainsWildcardCharacters(value) ? " pattern that matches any kind" : string.Empty)
+                        + ". Valid kinds: " + string.Join(", ", known) + ".",
+                        "Kind");
+                }
+
+                patterns.Add(pattern);
+            }
+
+            return patterns;
+        }
     }
 }

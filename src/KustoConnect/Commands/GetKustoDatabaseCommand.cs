@@ -61,14 +61,14 @@ namespace KustoConnect.Commands
                         (Cluster.Name ?? string.Empty).ToLowerInvariant())
                     : ClusterRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName);
 
-                if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
+                var pattern = NamePattern(Name, name => KustoRules.ValidateDatabaseName(name, "Name"));
+                if (Name != null && pattern == null)
                 {
                     var database = DatabaseRef.Create(cluster.SubscriptionId, cluster.ResourceGroupName, cluster.ClusterName, Name);
                     WriteObject(new KustoDatabase(RunEngine((o, t) => session.Clusters.GetDatabaseAsync(database, t))));
                     return;
                 }
 
-                var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
                 foreach (var database in RunEngine((o, t) => session.Clusters.ListDatabasesAsync(cluster, t)))
                 {
                     if (pattern == null || pattern.IsMatch(database.Name ?? string.Empty))

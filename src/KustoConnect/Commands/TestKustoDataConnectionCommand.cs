@@ -124,6 +124,7 @@ namespace KustoConnect.Commands
                     var subscription = ResolveSubscriptionId(session, SubscriptionId);
                     target = DataConnectionRef.Create(DatabaseRef.Create(subscription, ResourceGroupName, ClusterName, DatabaseName), Name);
                     model = BuildIotHubModel();
+                    KustoRules.ValidateDefinition(model);
                 }
             }
             catch (KustoValidationException e)

@@ -230,15 +230,35 @@ namespace KustoConnect.Commands
             });
         }
 
-        /// <summary>The resource ids whose shape does not depend on the kind are checked before any request.</summary>
+        /// <summary>Every value passed whose rule does not depend on the kind is checked before any request.</summary>
         private void CheckResourceIds()
         {
+            Check(TableName, v => KustoRules.ValidateTableName(v));
+            Check(MappingRuleName, v => KustoRules.ValidateMappingRuleName(v));
+            Check(ConsumerGroup, v => KustoRules.ValidateConsumerGroup(v));
+            Check(SharedAccessPolicyName, v => KustoRules.ValidateSharedAccessPolicyName(v));
+            Check(CosmosDbDatabase, v => KustoRules.ValidateCosmosDbDatabase(v));
+            Check(CosmosDbContainer, v => KustoRules.ValidateCosmosDbContainer(v));
+            foreach (var property in EventSystemProperty ?? Array.Empty<string>())
+            {
+                Check(property, v => KustoRules.ValidateEventSystemProperty(v));
+            }
+
             IotHubResourceId = IotHubResourceId == null ? null : KustoRules.ParseIotHubResourceId(IotHubResourceId).ResourceId;
             EventHubResourceId = EventHubResourceId == null ? null : KustoRules.ParseEventHubResourceId(EventHubResourceId);
             StorageAccountResourceId = StorageAccountResourceId == null ? null : KustoRules.ParseStorageAccountResourceId(StorageAccountResourceId);
             EventGridResourceId = EventGridResourceId == null ? null : KustoRules.ParseEventGridResourceId(EventGridResourceId);
             CosmosDbAccountResourceId = CosmosDbAccountResourceId == null ? null : KustoRules.ParseCosmosDbAccountResourceId(CosmosDbAccountResourceId);
             ManagedIdentityResourceId = ManagedIdentityResourceId == null ? null : KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId);
+        }
+
+        /// <summary>An empty value clears an optional property and is not a name; anything else is checked.</summary>
+        private static void Check(string? value, Action<string> rule)
+        {
+            if (!string.IsNullOrEmpty(value))
+            {
+                rule(value!);
+            }
         }
 
         private static void CheckApplicable(string kind, IReadOnlyCollection<string> passed)

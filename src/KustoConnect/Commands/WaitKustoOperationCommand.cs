@@ -65,6 +65,11 @@ namespace KustoConnect.Commands
                     kind = target == null ? KustoOperationKind.Delete : KustoOperationKind.Update;
                     operationUrl = OperationUrl;
                 }
+
+                if (!string.IsNullOrEmpty(operationUrl))
+                {
+                    KustoRules.ValidateOperationUrl(operationUrl!, ParameterSetName == ByOperationSet ? nameof(Operation) : nameof(OperationUrl));
+                }
             }
             catch (KustoValidationException e)
             {

@@ -115,7 +115,9 @@ namespace KustoConnect.Internal
             switch (exception)
             {
                 case KustoValidationException validation:
-                    return new ErrorRecord(validation, validation.ErrorId, ErrorCategory.InvalidArgument, target);
+                    return new ErrorRecord(validation, validation.ErrorId, ErrorCategory.InvalidArgument, validation.ParameterName ?? target);
+                case KustoUnsafeRequestException refused:
+                    return new ErrorRecord(refused, refused.ErrorId, ErrorCategory.SecurityError, target);
                 case KustoAuthenticationException authentication:
                     return new ErrorRecord(authentication, authentication.ErrorId, ErrorCategory.AuthenticationError, target);
                 case KustoArmException arm:
@@ -150,7 +152,10 @@ namespace KustoConnect.Internal
         /// <summary>True for the exceptions that are about one item and become a non-terminating error.</summary>
         protected static bool IsItemError(Exception exception) => exception is KustoException || exception is DataConnectionExistsException;
 
-        /// <summary>Writes a non-terminating error for one failed item; lets pipeline stops through.</summary>
+        /// <summary>
+        /// Writes a non-terminating error for one failed item; lets pipeline stops through. A request the engine refused as
+        /// unsafe (UnsafeRequestPath) ends the whole command: a value slipped past the checks, and nothing more may be sent.
+        /// </summary>
         protected void WriteEngineError(Exception exception, object? target)
         {
             if (exception is PipelineStoppedException)
@@ -158,7 +163,57 @@ namespace KustoConnect.Internal
                 throw exception;
             }
 
-            WriteError(ToErrorRecord(exception, target));
+            var record = ToErrorRecord(exception, target);
+            if (exception is KustoUnsafeRequestException)
+            {
+                ThrowTerminatingError(record);
+            }
+
+            WriteError(record);
+        }
+
+        /// <summary>
+        /// A -Name that may hold wildcards: null when it has none (then <paramref name="validateExact"/> checks it as a
+        /// name), else the pattern, checked before anything is sent (a malformed pattern such as 'my[' is an
+        /// InvalidWildcardPattern error, and its literal characters must be safe).
+        /// </summary>
+        protected static WildcardPattern? NamePattern(string? name, Action<string> validateExact, string parameterName = "Name")
+        {
+            if (name == null)
+            {
+                return null;
+            }
+
+            if (!WildcardPattern.ContainsWildcardCharacters(name))
+            {
+                validateExact(name);
+                return null;
+            }
+
+            var literal = name.Replace("*", string.Empty).Replace("?", string.Empty).Replace("[", string.Empty).Replace("]", string.Empty).Replace("`", string.Empty);
+            var unsafeReason = literal.Length == 0 ? null : NameRules.UnsafeReason(literal);
+            if (unsafeReason != null || name.Length > 1024)
+            {
+                throw new KustoValidationException(
+                    "InvalidWildcardPattern",
+                    "The name pattern " + KustoRules.Show(name) + " is not valid: it " + (unsafeReason ?? "is too long") + ".",
+                    parameterName);
+            }
+
+            var pattern = new WildcardPattern(name, WildcardOptions.IgnoreCase);
+            try
+            {
+                pattern.IsMatch(string.Empty);
+            }
+            catch (WildcardPatternException e)
+            {
+                throw new KustoValidationException(
+                    "InvalidWildcardPattern",
+                    "The name pattern " + KustoRules.Show(name) + " is not a valid wildcard pattern: " + e.Message,
+                    parameterName);
+            }
+
+            return pattern;
         }
 
         /// <inheritdoc />

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
+using KustoConnect.Engine;
 
 namespace KustoConnect.Internal
 {
@@ -125,7 +126,16 @@ namespace KustoConnect.Internal
 
             public void WriteObject(object value) => _cmdlet.WriteObject(value);
 
-            public void WriteError(ErrorRecord record) => _cmdlet.WriteError(record);
+            public void WriteError(ErrorRecord record)
+            {
+                // A request refused as unsafe ends the command (see KustoCmdlet.WriteEngineError).
+                if (record.Exception is KustoUnsafeRequestException)
+                {
+                    _cmdlet.ThrowTerminatingError(record);
+                }
+
+                _cmdlet.WriteError(record);
+            }
 
             public void WriteWarning(string message) => _cmdlet.WriteWarning(message);
 

@@ -136,6 +136,7 @@ namespace KustoConnect.Internal
                 model = BuildModel();
                 model.Location = Location;
                 target = DataConnectionRef.Create(ResolveDatabase(session), ResolveName());
+                KustoRules.ValidateDefinition(model);
             }
             catch (KustoValidationException e)
             {
@@ -155,11 +156,15 @@ namespace KustoConnect.Internal
             {
                 await EnsureAbsentAsync(session, target, token).ConfigureAwait(false);
                 await CompleteModelAsync(session, model, observer, token).ConfigureAwait(false);
+                var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
                 if (string.IsNullOrEmpty(model.Location))
                 {
-                    var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
                     model.Location = cluster.Location;
                     observer.OnVerbose($"No -Location given: using the location of cluster '{target.Database.ClusterName}', '{cluster.Location}'.");
+                }
+                else
+                {
+                    CheckLocation(model.Location!, cluster, target);
                 }
 
                 if (validate)
@@ -191,6 +196,28 @@ namespace KustoConnect.Internal
         /// </summary>
         protected List<string> NormalizeEventSystemProperties(string[]? names, DataConnectionKind kind) =>
             DataConnectionModelBuilder.NormalizeEventSystemProperties(names, kind, WriteWarning);
+
+        /// <summary>
+        /// A data connection lives in its cluster's region: the service silently stores the cluster's region whatever is
+        /// sent, so a different -Location is refused (nothing is written) with the cluster's location in the message.
+        /// </summary>
+        internal static void CheckLocation(string location, ClusterInfo cluster, DataConnectionRef target)
+        {
+            if (string.IsNullOrEmpty(cluster.Location) || SameRegion(location, cluster.Location!))
+            {
+                return;
+            }
+
+            throw new KustoValidationException(
+                "LocationNotClusterLocation",
+                $"The location {KustoRules.Show(location)} is not the location of cluster '{target.Database.ClusterName}', '{cluster.Location}': a data connection "
+                + "is always in its cluster's region. Omit -Location, or pass -Location '" + cluster.Location + "'.",
+                "Location");
+        }
+
+        /// <summary>"Central US", "centralus" and "CentralUS" name the same region.</summary>
+        internal static bool SameRegion(string a, string b) =>
+            string.Equals(a.Replace(" ", string.Empty), b.Replace(" ", string.Empty), StringComparison.OrdinalIgnoreCase);
 
         private static async Task EnsureAbsentAsync(KustoSession session, DataConnectionRef target, CancellationToken token)
         {

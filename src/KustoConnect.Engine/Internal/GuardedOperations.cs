@@ -1,0 +1,171 @@
+using System;
+using System.Collections.Generic;
+using System.Threading;
+using System.Threading.Tasks;
+
+namespace KustoConnect.Engine.Internal
+{
+    /// <summary>
+    /// The session's operations as callers see them: each call opens a <see cref="RequestTarget"/> for the resource it is
+    /// about, so that <see cref="RequestPathGuardPolicy"/> refuses any request of the call that would reach another one.
+    /// </summary>
+    internal sealed class GuardedOperations : IDataConnectionOperations, IClusterOperations, IAzureResourceOperations
+    {
+        private readonly IDataConnectionOperations _dataConnections;
+        private readonly IClusterOperations _clusters;
+        private readonly IAzureResourceOperations _resources;
+
+        internal GuardedOperations(IDataConnectionOperations dataConnections, IClusterOperations clusters, IAzureResourceOperations resources)
+        {
+            _dataConnections = dataConnections;
+            _clusters = clusters;
+            _resources = resources;
+        }
+
+        public async Task<DataConnection> CreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                return await _dataConnections.CreateOrUpdateAsync(target, connection, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<DataConnection> GetAsync(DataConnectionRef target, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                return await _dataConnections.GetAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<IReadOnlyList<DataConnection>> ListAsync(DatabaseRef database, CancellationToken cancellationToken)
+        {
+            using (RequestTarget.Expect(Required(database).ResourceId, "/dataConnections"))
+            {
+                return await _dataConnections.ListAsync(database, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<DataConnection> UpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                return await _dataConnections.UpdateAsync(target, change, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task DeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                await _dataConnections.DeleteAsync(target, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<StartedOperation> StartCreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                return await _dataConnections.StartCreateOrUpdateAsync(target, connection, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<StartedOperation> StartUpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                return await _dataConnections.StartUpdateAsync(target, change, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<StartedOperation> StartDeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                return await _dataConnections.StartDeleteAsync(target, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<DataConnection?> WaitForOperationAsync(KustoOperationKind kind, DataConnectionRef? target, string? operationUrl, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            // Without a target only operation-status GETs may be sent (and the structural checks apply to them).
+            using (target == null ? RequestTarget.Expect("/(operation status only)") : On(target))
+            {
+                return await _dataConnections.WaitForOperationAsync(kind, target, operationUrl, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<NameAvailability> CheckNameAvailabilityAsync(DataConnectionRef target, CancellationToken cancellationToken)
+        {
+            using (RequestTarget.Expect(Required(target).Database.ResourceId, "/checkNameAvailability"))
+            {
+                return await _dataConnections.CheckNameAvailabilityAsync(target, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<IReadOnlyList<string>> ValidateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (RequestTarget.Expect(Required(target).Database.ResourceId, "/dataConnectionValidation"))
+            {
+                return await _dataConnections.ValidateAsync(target, connection, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<ClusterInfo> GetClusterAsync(ClusterRef cluster, CancellationToken cancellationToken)
+        {
+            using (RequestTarget.Expect(Required(cluster).ResourceId))
+            {
+                return await _clusters.GetClusterAsync(cluster, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<IReadOnlyList<ClusterInfo>> ListClustersAsync(string subscriptionId, string resourceGroupName, CancellationToken cancellationToken)
+        {
+            KustoRules.ValidateSubscriptionId(subscriptionId);
+            KustoRules.ValidateResourceGroupName(resourceGroupName);
+            using (RequestTarget.Expect("/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroupName + "/providers/Microsoft.Kusto/clusters"))
+            {
+                return await _clusters.ListClustersAsync(subscriptionId, resourceGroupName, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<DatabaseInfo> GetDatabaseAsync(DatabaseRef database, CancellationToken cancellationToken)
+        {
+            using (RequestTarget.Expect(Required(database).ResourceId))
+            {
+                return await _clusters.GetDatabaseAsync(database, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<IReadOnlyList<DatabaseInfo>> ListDatabasesAsync(ClusterRef cluster, CancellationToken cancellationToken)
+        {
+            using (RequestTarget.Expect(Required(cluster).ResourceId, "/databases"))
+            {
+                return await _clusters.ListDatabasesAsync(cluster, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<IReadOnlyList<string>> ListResourceGroupNamesAsync(string subscriptionId, CancellationToken cancellationToken)
+        {
+            KustoRules.ValidateSubscriptionId(subscriptionId);
+            using (RequestTarget.Expect("/subscriptions/" + subscriptionId + "/resourcegroups"))
+            {
+                return await _resources.ListResourceGroupNamesAsync(subscriptionId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(string iotHubResourceId, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            var hub = KustoRules.ParseIotHubResourceId(iotHubResourceId);
+            using (RequestTarget.Expect(hub.ResourceId, "/listkeys"))
+            {
+                return await _resources.ListIotHubAccessPoliciesAsync(hub.ResourceId, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        private static IDisposable On(DataConnectionRef target) => RequestTarget.Expect(Required(target).ResourceId);
+
+        private static T Required<T>(T value)
+            where T : class => value ?? throw new ArgumentNullException(nameof(value));
+    }
+}

@@ -1,0 +1,180 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using System.Threading;
+using System.Threading.Tasks;
+using Azure.Core;
+using Azure.Core.Pipeline;
+
+namespace KustoConnect.Engine.Internal
+{
+    /// <summary>
+    /// The resource an engine call means to reach: requests sent while a scope is open must go to exactly its path (or one of
+    /// its allowed sub-paths), or be a GET of an operation status. Flows with the async call (AsyncLocal), so concurrent
+    /// calls of one session each keep their own.
+    /// </summary>
+    internal sealed class RequestTarget
+    {
+        private static readonly AsyncLocal<RequestTarget?> CurrentTarget = new AsyncLocal<RequestTarget?>();
+
+        private RequestTarget(string path, string[] suffixes)
+        {
+            Path = path;
+            Suffixes = suffixes;
+        }
+
+        /// <summary>The target of the innermost open scope of this async flow.</summary>
+        internal static RequestTarget? Current => CurrentTarget.Value;
+
+        /// <summary>The resource path, e.g. /subscriptions/.../dataConnections/name (decoded, as built from checked names).</summary>
+        internal string Path { get; }
+
+        /// <summary>Paths below <see cref="Path"/> that the call may also send to ("" is the path itself), e.g. "/dataConnections".</summary>
+        internal IReadOnlyList<string> Suffixes { get; }
+
+        /// <summary>Opens a scope: until it is disposed, requests of this flow must go to <paramref name="path"/> (+ a suffix).</summary>
+        internal static IDisposable Expect(string path, params string[] suffixes)
+        {
+            var previous = CurrentTarget.Value;
+            CurrentTarget.Value = new RequestTarget(path, suffixes.Length == 0 ? new[] { string.Empty } : suffixes);
+            return new Scope(previous);
+        }
+
+        /// <summary>True when <paramref name="decodedPath"/> is the path or one of its allowed sub-paths (ARM paths are case-insensitive).</summary>
+        internal bool Allows(string decodedPath) =>
+            Suffixes.Any(suffix => string.Equals(decodedPath, Path + suffix, StringComparison.OrdinalIgnoreCase));
+
+        private sealed class Scope : IDisposable
+        {
+            private readonly RequestTarget? _previous;
+
+            public Scope(RequestTarget? previous)
+            {
+                _previous = previous;
+            }
+
+            public void Dispose() => CurrentTarget.Value = _previous;
+        }
+    }
+
+    /// <summary>
+    /// Defence in depth, in the ARM pipeline before anything is sent: the path of every outgoing request must be made of
+    /// safe segments (no empty segment, no dot segment raw or percent-encoded, no encoded '/', '\', '?', '#' or control
+    /// character), must not change when it becomes a <see cref="Uri"/> (System.Uri collapses dot segments), and, while an
+    /// engine call has a <see cref="RequestTarget"/>, must be exactly that target or a GET of an operation status. Otherwise
+    /// the request is not sent: <see cref="KustoUnsafeRequestException"/> (UnsafeRequestPath).
+    /// </summary>
+    internal sealed class RequestPathGuardPolicy : HttpPipelinePolicy
+    {
+        public override void Process(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Check(message.Request);
+            ProcessNext(message, pipeline);
+        }
+
+        public override ValueTask ProcessAsync(HttpMessage message, ReadOnlyMemory<HttpPipelinePolicy> pipeline)
+        {
+            Check(message.Request);
+            return ProcessNextAsync(message, pipeline);
+        }
+
+        /// <summary>Throws <see cref="KustoUnsafeRequestException"/> when the request must not be sent.</summary>
+        internal static void Check(Request request)
+        {
+            var rawPath = request.Uri.Path;
+            var problem = CheckPath(rawPath, out var decodedPath);
+            if (problem == null)
+            {
+                string sentPath;
+                try
+                {
+                    sentPath = Uri.UnescapeDataString(request.Uri.ToUri().AbsolutePath);
+                }
+                catch (UriFormatException)
+                {
+                    sentPath = string.Empty;
+                }
+
+                if (!string.Equals(sentPath, decodedPath, StringComparison.Ordinal))
+                {
+                    problem = "the URL's path would change when sent ('" + KustoRules.Clip(decodedPath) + "' became '" + KustoRules.Clip(sentPath) + "')";
+                }
+            }
+
+            var target = RequestTarget.Current;
+            if (problem == null && target != null && !target.Allows(decodedPath)
+                && !(request.Method == RequestMethod.Get && IsOperationStatus(decodedPath)))
+            {
+                problem = "it is not the resource this call is for ('" + KustoRules.Clip(target.Path) + "')";
+            }
+
+            if (problem != null)
+            {
+                throw new KustoUnsafeRequestException(
+                    "Refused to send " + request.Method.ToString() + " " + KustoRules.Clip(decodedPath.Length == 0 ? rawPath : decodedPath) + ": " + problem
+                    + ". Nothing was sent.",
+                    request.Method.ToString(),
+                    decodedPath);
+            }
+        }
+
+        /// <summary>Null when every segment of the raw path is safe; <paramref name="decodedPath"/> is the path with each segment decoded.</summary>
+        internal static string? CheckPath(string rawPath, out string decodedPath)
+        {
+            decodedPath = string.Empty;
+            if (string.IsNullOrEmpty(rawPath) || rawPath[0] != '/')
+            {
+                return "the path does not start with '/'";
+            }
+
+            var segments = rawPath.Substring(1).Split('/');
+            var decoded = new string[segments.Length];
+            for (var i = 0; i < segments.Length; i++)
+            {
+                var segment = segments[i];
+                if (segment.Length == 0)
+                {
+                    return "it has an empty segment";
+                }
+
+                string value;
+                try
+                {
+                    value = Uri.UnescapeDataString(segment);
+                }
+                catch (UriFormatException)
+                {
+                    return "a segment is not correctly escaped";
+                }
+
+                if (NameRules.IsDotSegment(segment) || NameRules.IsDotSegment(value))
+                {
+                    return "it has a dot segment";
+                }
+
+                if (value.IndexOfAny(new[] { '/', '\\', '?', '#' }) >= 0 || value.Any(char.IsControl))
+                {
+                    return "a segment holds '/', '\\', '?', '#' or a control character";
+                }
+
+                decoded[i] = value;
+            }
+
+            decodedPath = "/" + string.Join("/", decoded);
+            return null;
+        }
+
+        /// <summary>
+        /// ARM operation-status paths: .../providers/{namespace}/locations/{location}/operationResults|operationStatuses/{id},
+        /// or an operationResults|operationStatuses child of a resource. Only ever read (GET).
+        /// </summary>
+        private static bool IsOperationStatus(string decodedPath)
+        {
+            var segments = decodedPath.Split('/');
+            return segments.Length >= 3
+                && segments[1].Equals("subscriptions", StringComparison.OrdinalIgnoreCase)
+                && (segments[segments.Length - 2].Equals("operationResults", StringComparison.OrdinalIgnoreCase)
+                    || segments[segments.Length - 2].Equals("operationStatuses", StringComparison.OrdinalIgnoreCase));
+        }
+    }
+}
