@@ -137,22 +137,23 @@ namespace KustoConnect.Engine.Internal
                     return "it has an empty segment";
                 }
 
-                string value;
-                try
-                {
-                    value = Uri.UnescapeDataString(segment);
-                }
-                catch (UriFormatException)
+                if (!IsCorrectlyEscaped(segment))
                 {
                     return "a segment is not correctly escaped";
                 }
 
+                var value = Uri.UnescapeDataString(segment);
                 if (NameRules.IsDotSegment(segment) || NameRules.IsDotSegment(value))
                 {
                     return "it has a dot segment";
                 }
 
-                if (value.IndexOfAny(new[] { '/', '\\', '?', '#' }) >= 0 || value.Any(char.IsControl))
+                if (value.Trim().Length == 0)
+                {
+                    return "it has a segment of only white space";
+                }
+
+                if (value.IndexOfAny(new[] { '/', '\\', '?', '#' }) >= 0 || value.Any(IsControlOrFormat))
                 {
                     return "a segment holds '/', '\\', '?', '#' or a control character";
                 }
@@ -162,6 +163,27 @@ namespace KustoConnect.Engine.Internal
 
             decodedPath = "/" + string.Join("/", decoded);
             return null;
+        }
+
+        /// <summary>Every '%' starts a two-hex-digit escape.</summary>
+        private static bool IsCorrectlyEscaped(string segment)
+        {
+            for (var i = 0; i < segment.Length; i++)
+            {
+                if (segment[i] == '%' && (i + 2 >= segment.Length || !Uri.IsHexDigit(segment[i + 1]) || !Uri.IsHexDigit(segment[i + 2])))
+                {
+                    return false;
+                }
+            }
+
+            return true;
+        }
+
+        private static bool IsControlOrFormat(char c)
+        {
+            var category = System.Globalization.CharUnicodeInfo.GetUnicodeCategory(c);
+            return category == System.Globalization.UnicodeCategory.Control || category == System.Globalization.UnicodeCategory.Format
+                || category == System.Globalization.UnicodeCategory.LineSeparator || category == System.Globalization.UnicodeCategory.ParagraphSeparator;
         }
 
         /// <summary>
