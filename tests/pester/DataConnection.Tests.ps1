@@ -78,6 +78,56 @@ Describe 'Bad input is refused before anything is sent' {
     }
 }
 
+Describe 'No request ever reaches a resource the user did not name' {
+    BeforeAll { Connect-TestEmulator -Emulator $script:emulator | Out-Null }
+    BeforeEach { Clear-EmulatorRequest -Emulator $script:emulator }
+
+    It '<Command> <Description> is refused with <ErrorId> and sends nothing' -ForEach @(
+        @{ Command = 'Remove-KustoDataConnection'; Description = "-Name '..' -Force"; Parameters = @{ Name = '..'; Force = $true }; ErrorId = 'InvalidDataConnectionName' }
+        @{ Command = 'Remove-KustoDataConnection'; Description = "-DatabaseName '..' -Name '..' -Force"; Parameters = @{ DatabaseName = '..'; Name = '..'; Force = $true }; ErrorId = 'InvalidDatabaseName' }
+        @{ Command = 'Remove-KustoDataConnection'; Description = "-ResourceGroupName '..' -Force"; Parameters = @{ ResourceGroupName = '..'; Name = 'x'; Force = $true }; ErrorId = 'InvalidResourceGroupName' }
+        @{ Command = 'Remove-KustoDataConnection'; Description = "-Name 'a/../..' -Force"; Parameters = @{ Name = 'a/../..'; Force = $true }; ErrorId = 'InvalidDataConnectionName' }
+        @{ Command = 'Get-KustoDataConnection'; Description = "-Name '..'"; Parameters = @{ Name = '..' }; ErrorId = 'InvalidDataConnectionName' }
+        @{ Command = 'Get-KustoDataConnection'; Description = "-DatabaseName 'mykustodatabase/x'"; Parameters = @{ DatabaseName = 'mykustodatabase/x' }; ErrorId = 'InvalidDatabaseName' }
+        @{ Command = 'Get-KustoDataConnection'; Description = "-Kind Bogus"; Parameters = @{ Kind = 'Bogus' }; ErrorId = 'InvalidDataConnectionKind' }
+        @{ Command = 'Get-KustoDataConnection'; Description = "-Name 'my['"; Parameters = @{ Name = 'my[' }; ErrorId = 'InvalidWildcardPattern' }
+    ) {
+        $splat = @{ ResourceGroupName = 'testrg'; ClusterName = 'mykustocluster'; DatabaseName = 'mykustodatabase' }
+        foreach ($key in $Parameters.Keys) { $splat[$key] = $Parameters[$key] }
+        & $Command @splat -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -BeLike "$ErrorId,*"
+        $failures[0].CategoryInfo.Category | Should -Be 'InvalidArgument'
+        @(Get-EmulatorRequest -Emulator $script:emulator | Where-Object path -Like '/subscriptions*').Count | Should -Be 0
+    }
+
+    It 'refuses a data connection id whose name is <Tail>' -ForEach @(@{ Tail = '..' }, @{ Tail = '%2e%2e' }) {
+        $id = "/subscriptions/$($script:emulator.SubscriptionId)/resourceGroups/testrg/providers/Microsoft.Kusto/clusters/mykustocluster/databases/mykustodatabase/dataConnections/$Tail"
+        Remove-KustoDataConnection -ResourceId $id -Force -ErrorVariable failures -ErrorAction SilentlyContinue
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidDataConnectionResourceId,KustoConnect.Commands.RemoveKustoDataConnectionCommand'
+        @(Get-EmulatorRequest -Emulator $script:emulator | Where-Object path -Like '/subscriptions*').Count | Should -Be 0
+    }
+
+    It 'refuses a name of three spaces and a whitespace-only consumer group before any request' {
+        $parameters = Get-WalkthroughParameter -Emulator $script:emulator -Name '   '
+        New-KustoIotHubConnection @parameters -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidDataConnectionName,KustoConnect.Commands.NewKustoIotHubConnectionCommand'
+        $parameters = Get-WalkthroughParameter -Emulator $script:emulator -Name 'spaces'
+        $parameters.ConsumerGroup = '  '
+        New-KustoIotHubConnection @parameters -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -Be 'InvalidConsumerGroup,KustoConnect.Commands.NewKustoIotHubConnectionCommand'
+        @(Get-EmulatorRequest -Emulator $script:emulator | Where-Object path -Like '/subscriptions*').Count | Should -Be 0
+    }
+
+    It 'refuses a -Location that is not the cluster''s, naming the cluster''s, and writes nothing' {
+        $parameters = Get-WalkthroughParameter -Emulator $script:emulator -Name 'elsewhere'
+        $parameters.Location = 'West Europe'
+        New-KustoIotHubConnection @parameters -ErrorVariable failures -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
+        $failures[0].FullyQualifiedErrorId | Should -Be 'LocationNotClusterLocation,KustoConnect.Commands.NewKustoIotHubConnectionCommand'
+        $failures[0].Exception.Message | Should -Match 'Central US'
+        @(Get-EmulatorRequest -Emulator $script:emulator | Where-Object method -In 'PUT', 'PATCH', 'DELETE').Count | Should -Be 0
+    }
+}
+
 Describe 'Service failures become error records' {
     BeforeAll { Connect-TestEmulator -Emulator $script:emulator | Out-Null }
 
