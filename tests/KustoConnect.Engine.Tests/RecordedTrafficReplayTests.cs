@@ -9,7 +9,7 @@ using Xunit;
 namespace KustoConnect.Engine.Tests
 {
     /// <summary>
-    /// The REAL responses recorded against Azure (shared/reference/recordings) replayed through a mock transport, with the
+    /// The REAL responses recorded against Azure (tests/data/recordings) replayed through a mock transport, with the
     /// failures real ARM produces now and then (503 on a poll, 429 + Retry-After) injected between them.
     /// </summary>
     public sealed class RecordedTrafficReplayTests

@@ -6,14 +6,18 @@ using System.Text.Json;
 
 namespace KustoConnect.Engine.Tests.Support
 {
-    /// <summary>One recorded HTTP exchange, from either recording format in shared/reference/recordings.</summary>
+    /// <summary>One recorded HTTP exchange, from either recording format in tests/data/recordings.</summary>
     internal sealed record RecordedExchange(string Method, string Uri, int Status, IReadOnlyDictionary<string, string> Headers, string? Body, string? RequestBody);
 
+    /// <summary>
+    /// The recordings and spec examples the tests replay, read from the repository's tests/data folder (see its README.md
+    /// for where each file comes from and its licence).
+    /// </summary>
     internal static class ReferenceData
     {
         private static readonly Lazy<string> ReferenceRoot = new Lazy<string>(FindReferenceRoot);
 
-        /// <summary>The folder with KustoConnect.sln, found by walking up from the test binaries; then ../shared/reference.</summary>
+        /// <summary>tests/data of the repository: the folder with KustoConnect.sln is found by walking up from the test binaries.</summary>
         internal static string Root => ReferenceRoot.Value;
 
         internal static IReadOnlyList<RecordedExchange> Load(string recordingFileName)
@@ -86,13 +90,13 @@ namespace KustoConnect.Engine.Tests.Support
             {
                 if (File.Exists(Path.Combine(directory.FullName, "KustoConnect.sln")))
                 {
-                    var reference = Path.GetFullPath(Path.Combine(directory.FullName, "..", "shared", "reference"));
-                    if (Directory.Exists(reference))
+                    var data = Path.Combine(directory.FullName, "tests", "data");
+                    if (Directory.Exists(data))
                     {
-                        return reference;
+                        return data;
                     }
 
-                    throw new DirectoryNotFoundException("The reference folder " + reference + " does not exist.");
+                    throw new DirectoryNotFoundException("The test data folder " + data + " does not exist.");
                 }
             }
 
