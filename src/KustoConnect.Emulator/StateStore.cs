@@ -31,6 +31,8 @@ internal sealed class StateStore : IDisposable
         public const string Update = "Update";
         public const string Delete = "Delete";
         public const string Validate = "Validate";
+        public const string DeleteDatabase = "DeleteDatabase";
+        public const string DeleteCluster = "DeleteCluster";
     }
 
     private readonly SemaphoreSlim gate = new(1, 1);
@@ -215,6 +217,7 @@ internal sealed class StateStore : IDisposable
         }
 
         using var tx = connection.BeginTransaction();
+        var worldChanged = false;
         foreach (var (id, kind, resource, outcome) in due)
         {
             switch (kind)
@@ -231,6 +234,10 @@ internal sealed class StateStore : IDisposable
                     }
 
                     break;
+                case OperationKinds.DeleteDatabase or OperationKinds.DeleteCluster when outcome == "Succeeded":
+                    RemoveKustoResource(tx, resource);
+                    worldChanged = true;
+                    break;
             }
 
             using var mark = Command("UPDATE operations SET applied = 1 WHERE id = $id", tx);
@@ -238,7 +245,63 @@ internal sealed class StateStore : IDisposable
             mark.ExecuteNonQuery();
         }
 
+        if (worldChanged)
+        {
+            WriteMeta("world", World.ToJson(), tx);
+        }
+
         tx.Commit();
+    }
+
+    /// <summary>Marks a cluster or database, and the databases of a cluster, as being deleted.</summary>
+    public static void MarkDeleting(WorldCluster cluster, WorldDatabase? database)
+    {
+        if (database is not null)
+        {
+            database.ProvisioningState = "Deleting";
+            return;
+        }
+
+        cluster.ProvisioningState = "Deleting";
+        foreach (var d in cluster.Databases)
+        {
+            d.ProvisioningState = "Deleting";
+        }
+    }
+
+    /// <summary>
+    /// Removes the cluster or database named by a (lower-case) ARM id from the world, with every data connection under it.
+    /// </summary>
+    private void RemoveKustoResource(SqliteTransaction tx, string resourceId)
+    {
+        var id = ResourceId.Parse(resourceId);
+        if (id?.ResourceGroup is null || id.Path.Count is < 1 or > 2)
+        {
+            return;
+        }
+
+        var group = World.FindSubscription(id.SubscriptionId) is { } sub ? World.ByName(sub.ResourceGroups, id.ResourceGroup) : null;
+        var cluster = group is null ? null : World.ByName(group.KustoClusters, id.Path[0].Name);
+        if (cluster is null)
+        {
+            return;
+        }
+
+        if (id.Path.Count == 1)
+        {
+            group!.KustoClusters.Remove(cluster);
+        }
+        else if (World.ByName(cluster.Databases, id.Path[1].Name) is { } database)
+        {
+            cluster.Databases.Remove(database);
+        }
+
+        // Data connection rows hang off the lower-case database id ("parent"): drop every one under the removed resource.
+        var prefix = resourceId.ToLowerInvariant() + "/";
+        using var del = Command("DELETE FROM data_connections WHERE parent = $exact OR substr(parent, 1, length($prefix)) = $prefix", tx);
+        del.Parameters.AddWithValue("$exact", resourceId.ToLowerInvariant());
+        del.Parameters.AddWithValue("$prefix", prefix);
+        del.ExecuteNonQuery();
     }
 
     public void Dispose()
