@@ -50,6 +50,7 @@ internal sealed partial class ArmApi
     {
         using var _ = await store.EnterAsync(ctx.RequestAborted).ConfigureAwait(false);
         var now = DateTime.UtcNow;
+        store.OperationRetention = settings.OperationRetention;
         store.CompleteDueOperations(now);
         var world = store.World;
 

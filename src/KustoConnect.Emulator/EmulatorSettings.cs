@@ -9,6 +9,17 @@ internal sealed class EmulatorSettings
     private long tokenLifetimeTicks = TimeSpan.FromHours(1).Ticks;
     private long deviceCodeLifetimeTicks = TimeSpan.FromMinutes(15).Ticks;
     private bool autoApproveDeviceCodes;
+    private long operationRetentionTicks = TimeSpan.FromHours(1).Ticks;
+
+    /// <summary>
+    /// How long a finished operation can still be polled before it is purged (ARM keeps operation results for a while
+    /// after they end; one hour here). Zero purges finished operations at the next purge.
+    /// </summary>
+    public TimeSpan OperationRetention
+    {
+        get => TimeSpan.FromTicks(System.Threading.Interlocked.Read(ref operationRetentionTicks));
+        set => System.Threading.Interlocked.Exchange(ref operationRetentionTicks, value.Ticks);
+    }
 
     public TimeSpan OperationDuration
     {

@@ -51,11 +51,18 @@ internal sealed class FaultInjector
     private readonly object sync = new();
     private readonly List<Fault> faults = new();
 
-    public void Add(Fault fault)
+    /// <summary>Adds the fault unless <paramref name="limit"/> faults are already active.</summary>
+    public bool TryAdd(Fault fault, int limit)
     {
         lock (sync)
         {
+            if (faults.Count >= limit)
+            {
+                return false;
+            }
+
             faults.Add(fault);
+            return true;
         }
     }
 
@@ -93,10 +100,10 @@ internal sealed class FaultInjector
     {
         lock (sync)
         {
-            foreach (var f in faults)
+            foreach (var f in faults.ToArray())
             {
                 if (kind(f) && f.Remaining > 0 && (f.Method is null || string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase))
-                    && f.PathPattern.IsMatch(path))
+                    && Matches(f, path))
                 {
                     f.Remaining--;
                     if (f.Remaining == 0)
@@ -109,6 +116,23 @@ internal sealed class FaultInjector
             }
 
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A pattern that takes longer than its match timeout (catastrophic backtracking) matches nothing, and the fault is
+    /// dropped so that it cannot slow every later request: an injected fault never turns into a 500.
+    /// </summary>
+    private bool Matches(Fault fault, string path)
+    {
+        try
+        {
+            return fault.PathPattern.IsMatch(path);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            faults.Remove(fault);
+            return false;
         }
     }
 }

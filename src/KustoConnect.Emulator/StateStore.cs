@@ -36,6 +36,10 @@ internal sealed class StateStore : IDisposable
     }
 
     private readonly SemaphoreSlim gate = new(1, 1);
+
+    /// <summary>The end of the earliest operation not yet applied (long.MaxValue when none): most requests need no query at all.</summary>
+    private long nextDueTicks;
+    private long nextPurgeTicks;
     private readonly SqliteConnection connection;
     private readonly string? worldFile;
 
@@ -61,7 +65,14 @@ internal sealed class StateStore : IDisposable
                 id TEXT PRIMARY KEY, subscription TEXT NOT NULL, location TEXT NOT NULL, kind TEXT NOT NULL,
                 resource_key TEXT NOT NULL, start_ticks INTEGER NOT NULL, end_ticks INTEGER NOT NULL, outcome TEXT NOT NULL,
                 error_code TEXT, error_message TEXT, result TEXT, applied INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS operations_pending ON operations(end_ticks) WHERE applied = 0;
+            CREATE INDEX IF NOT EXISTS operations_finished ON operations(end_ticks) WHERE applied = 1;
             """);
+        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+        {
+            FilePermissions.RestrictFile(file);
+        }
+
         var stored = ReadMeta("world");
         if (stored is null)
         {
@@ -75,7 +86,14 @@ internal sealed class StateStore : IDisposable
         {
             World = World.Parse(stored);
         }
+
+        nextDueTicks = ReadNextDue();
     }
+
+    /// <summary>Operations finished longer ago than this are purged (checked at most once per <see cref="PurgeInterval"/>).</summary>
+    public TimeSpan OperationRetention { get; set; } = TimeSpan.FromHours(1);
+
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The full path of the world file the current world was seeded from (the shipped default or the one given when the
@@ -98,6 +116,7 @@ internal sealed class StateStore : IDisposable
     {
         using var tx = connection.BeginTransaction();
         Execute("DELETE FROM data_connections; DELETE FROM operations;", tx);
+        nextDueTicks = long.MaxValue;
         World = World.Load(worldFile);
         WriteMeta("world", World.ToJson(), tx);
         WriteMeta("worldFile", WorldFileOf(worldFile), tx);
@@ -178,6 +197,14 @@ internal sealed class StateStore : IDisposable
         cmd.Parameters.AddWithValue("$em", (object?)op.ErrorMessage ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$res", (object?)op.Result ?? DBNull.Value);
         cmd.ExecuteNonQuery();
+        nextDueTicks = Math.Min(nextDueTicks, op.End.Ticks);
+    }
+
+    /// <summary>How many operations are stored (finished ones included until they are purged).</summary>
+    public long CountOperations()
+    {
+        using var cmd = Command("SELECT COUNT(*) FROM operations");
+        return (long)cmd.ExecuteScalar()!;
     }
 
     public OperationRow? GetOperation(string id)
@@ -200,6 +227,16 @@ internal sealed class StateStore : IDisposable
     /// <summary>Applies the effects of every operation whose time is up: provisioning state, deletion.</summary>
     public void CompleteDueOperations(DateTime now)
     {
+        if (now.Ticks >= nextPurgeTicks)
+        {
+            PurgeFinishedOperations(now);
+        }
+
+        if (now.Ticks < nextDueTicks)
+        {
+            return;
+        }
+
         var due = new List<(string Id, string Kind, string Resource, string Outcome)>();
         using (var cmd = Command("SELECT id, kind, resource_key, outcome FROM operations WHERE applied = 0 AND end_ticks <= $now ORDER BY end_ticks"))
         {
@@ -213,6 +250,7 @@ internal sealed class StateStore : IDisposable
 
         if (due.Count == 0)
         {
+            nextDueTicks = ReadNextDue();
             return;
         }
 
@@ -251,6 +289,22 @@ internal sealed class StateStore : IDisposable
         }
 
         tx.Commit();
+        nextDueTicks = ReadNextDue();
+    }
+
+    /// <summary>Drops the operations that ended more than <see cref="OperationRetention"/> ago (indexed: no table scan).</summary>
+    public void PurgeFinishedOperations(DateTime now)
+    {
+        nextPurgeTicks = (now + PurgeInterval).Ticks;
+        using var cmd = Command("DELETE FROM operations WHERE applied = 1 AND end_ticks < $before");
+        cmd.Parameters.AddWithValue("$before", (now - OperationRetention).Ticks);
+        cmd.ExecuteNonQuery();
+    }
+
+    private long ReadNextDue()
+    {
+        using var cmd = Command("SELECT MIN(end_ticks) FROM operations WHERE applied = 0");
+        return cmd.ExecuteScalar() is long ticks ? ticks : long.MaxValue;
     }
 
     /// <summary>Marks a cluster or database, and the databases of a cluster, as being deleted.</summary>
