@@ -95,8 +95,8 @@ public sealed class EmulatorHost : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.OperationDuration, "OperationDuration cannot be negative.");
         }
 
-        var owns = string.IsNullOrEmpty(options.DataDirectory);
-        var dataDirectory = Path.GetFullPath(owns
+        var owns = string.IsNullOrEmpty(options.DataDirectory) || options.RemoveDataDirectoryOnExit;
+        var dataDirectory = Path.GetFullPath(string.IsNullOrEmpty(options.DataDirectory)
             ? Path.Combine(Path.GetTempPath(), "kustoconnect-emulator-" + Guid.NewGuid().ToString("N"))
             : options.DataDirectory!);
         FilePermissions.CreatePrivateDirectory(dataDirectory);
@@ -168,8 +168,11 @@ public sealed class EmulatorHost : IAsyncDisposable
 
             store?.Dispose();
             certificate?.Dispose();
+            var locked = folderLock is not null;
             folderLock?.Dispose();
-            if (owns)
+
+            // Never a folder another emulator holds: only one this start had locked.
+            if (owns && locked)
             {
                 TryDelete(dataDirectory);
             }

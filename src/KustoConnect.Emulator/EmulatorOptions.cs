@@ -11,6 +11,9 @@ public sealed class EmulatorOptions
     /// <summary>Folder for the SQLite database and the certificate; null creates a temporary folder that is deleted on dispose.</summary>
     public string? DataDirectory { get; set; }
 
+    /// <summary>When set, <see cref="DataDirectory"/> is removed when the emulator stops, as a temporary folder is.</summary>
+    public bool RemoveDataDirectoryOnExit { get; set; }
+
     /// <summary>A world file to seed an empty database with; null uses the shipped default world.</summary>
     public string? WorldFile { get; set; }
 

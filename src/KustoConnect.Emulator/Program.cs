@@ -12,10 +12,11 @@ using Microsoft.Extensions.Logging.Console;
 namespace KustoConnect.Emulator;
 
 /// <summary>
-/// dotnet KustoConnect.Emulator.dll [--port 0] [--data-dir &lt;dir&gt;] [--world &lt;file.json&gt;] [--operation-duration &lt;seconds&gt;] [--owner-pid &lt;pid&gt;]
+/// dotnet KustoConnect.Emulator.dll [--port 0] [--data-dir &lt;dir&gt;] [--world &lt;file.json&gt;] [--operation-duration &lt;seconds&gt;] [--owner-pid &lt;pid&gt;] [--remove-data-dir-on-exit]
 /// Prints one line "KUSTOCONNECT_EMULATOR_READY {json}" to stdout when listening; runs until SIGTERM, SIGINT, SIGHUP,
 /// SIGQUIT or, with --owner-pid, until that process ends. Without --data-dir it uses a temporary folder that it removes
-/// when it ends (except on SIGKILL of the emulator itself, when nothing can run).
+/// when it ends (except on SIGKILL of the emulator itself, when nothing can run); --remove-data-dir-on-exit makes the
+/// --data-dir folder such a temporary one.
 /// </summary>
 internal static class Program
 {
@@ -31,7 +32,7 @@ internal static class Program
     private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private const string Usage =
-        "Usage: dotnet KustoConnect.Emulator.dll [--port <0-65535>] [--data-dir <dir>] [--world <file.json>] [--operation-duration <seconds>] [--owner-pid <pid>]";
+        "Usage: dotnet KustoConnect.Emulator.dll [--port <0-65535>] [--data-dir <dir>] [--world <file.json>] [--operation-duration <seconds>] [--owner-pid <pid>] [--remove-data-dir-on-exit]";
 
     private static async Task<int> Main(string[] args)
     {
@@ -178,6 +179,12 @@ internal static class Program
             if (name is "-h" or "--help" or "-?")
             {
                 return null!;
+            }
+
+            if (name.Equals("--remove-data-dir-on-exit", StringComparison.OrdinalIgnoreCase))
+            {
+                options.RemoveDataDirectoryOnExit = true;
+                continue;
             }
 
             if (i + 1 >= args.Length)
