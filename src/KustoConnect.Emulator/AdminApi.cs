@@ -1,4 +1,5 @@
 using System;
+using System.Globalization;
 using System.Linq;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
@@ -10,6 +11,21 @@ namespace KustoConnect.Emulator;
 /// <summary>The reserved /_emulator/ API: reset, request log, settings, fault injection. No token; loopback only.</summary>
 internal sealed class AdminApi
 {
+    /// <summary>The largest number of seconds any admin setting takes: one week.</summary>
+    internal const double MaxSeconds = 7 * 24 * 3600;
+
+    /// <summary>The longest injected latency: ten minutes.</summary>
+    internal const double MaxLatencyMilliseconds = 600_000;
+
+    /// <summary>The most uses one fault may have.</summary>
+    internal const int MaxFaultCount = 1_000_000;
+
+    /// <summary>The most faults active at once.</summary>
+    internal const int MaxActiveFaults = 1000;
+
+    /// <summary>The longest fault path pattern.</summary>
+    internal const int MaxPatternLength = 1000;
+
     private readonly StateStore store;
     private readonly EmulatorSettings settings;
     private readonly FaultInjector faults;
@@ -52,6 +68,7 @@ internal sealed class AdminApi
 
                 faults.Clear();
                 deviceCodes.Clear();
+                log.Clear();
                 await Http.Empty(ctx, 204).ConfigureAwait(false);
                 return;
             case ("devicelogin", "GET"):
@@ -61,6 +78,8 @@ internal sealed class AdminApi
                 await Http.Json(ctx, 200, Http.List(log.Snapshot().Select(e => (JsonNode)new JsonObject
                 {
                     ["method"] = e.Method, ["path"] = e.Path, ["status"] = e.StatusCode,
+                    ["sequence"] = e.Sequence, ["outcome"] = e.Outcome, ["processedStatus"] = e.ProcessedStatusCode,
+                    ["contentType"] = e.ContentType, ["requestBody"] = e.RequestBody,
                 }))).ConfigureAwait(false);
                 return;
             case ("requests", "DELETE"):
@@ -95,6 +114,7 @@ internal sealed class AdminApi
         ["tokenLifetimeSeconds"] = settings.TokenLifetime.TotalSeconds,
         ["autoApproveDeviceCodes"] = settings.AutoApproveDeviceCodes,
         ["deviceCodeLifetimeSeconds"] = settings.DeviceCodeLifetime.TotalSeconds,
+        ["operationRetentionSeconds"] = settings.OperationRetention.TotalSeconds,
     };
 
     private async Task UpdateSettingsAsync(HttpContext ctx)
@@ -130,10 +150,35 @@ internal sealed class AdminApi
             return;
         }
 
-        if (duration is < 0 || lifetime is <= 0 || deviceCodeLifetime is < 0)
+        if (duration is < 0 or > MaxSeconds || double.IsNaN(duration ?? 0) || lifetime is <= 0 or > MaxSeconds || double.IsNaN(lifetime ?? 1)
+            || deviceCodeLifetime is < 0 or > MaxSeconds || double.IsNaN(deviceCodeLifetime ?? 0))
         {
-            await Http.Error(ctx, 400, "InvalidPayload", "operationDurationSeconds and deviceCodeLifetimeSeconds must be >= 0 and tokenLifetimeSeconds > 0.").ConfigureAwait(false);
+            await Http.Error(ctx, 400, "InvalidPayload", string.Create(CultureInfo.InvariantCulture,
+                $"operationDurationSeconds and deviceCodeLifetimeSeconds must be between 0 and {MaxSeconds}, tokenLifetimeSeconds above 0 and at most {MaxSeconds}.")).ConfigureAwait(false);
             return;
+        }
+
+        double? retention = null;
+        try
+        {
+            retention = body.Prop("operationRetentionSeconds")?.GetValue<double>();
+        }
+        catch (Exception ex) when (ex is InvalidOperationException or FormatException)
+        {
+            await Http.Error(ctx, 400, "InvalidPayload", "operationRetentionSeconds must be a number.").ConfigureAwait(false);
+            return;
+        }
+
+        if (retention is < 0 or > MaxSeconds || double.IsNaN(retention ?? 0))
+        {
+            await Http.Error(ctx, 400, "InvalidPayload", string.Create(CultureInfo.InvariantCulture,
+                $"operationRetentionSeconds must be between 0 and {MaxSeconds}.")).ConfigureAwait(false);
+            return;
+        }
+
+        if (retention is { } keep)
+        {
+            settings.OperationRetention = TimeSpan.FromSeconds(keep);
         }
 
         if (autoApprove is { } approve)
@@ -233,7 +278,9 @@ internal sealed class AdminApi
 
     /// <summary>
     /// Body: {"method":"GET","pathPattern":"regex","count":1,"statusCode":429,"retryAfterSeconds":1,"errorCode":"...","errorMessage":"...",
-    /// "latencyMilliseconds":0}, {"pathPattern":"...","dropConnection":true} to abort matching requests' connections without a response, or, to make the next create/update operations fail, {"pathPattern":"...","operationErrorCode":"...","operationErrorMessage":"..."}.
+    /// "latencyMilliseconds":0}, {"pathPattern":"...","dropConnection":true} to abort matching requests' connections without a response,
+    /// {"method":"PUT","pathPattern":"...","dropConnectionAfterProcessing":true} to serve matching requests in full (state
+    /// changed, operation started) and then abort the connection instead of sending the response, or, to make the next create/update operations fail, {"pathPattern":"...","operationErrorCode":"...","operationErrorMessage":"..."}.
     /// </summary>
     private async Task AddFaultAsync(HttpContext ctx)
     {
@@ -251,9 +298,16 @@ internal sealed class AdminApi
             var latency = body.Prop("latencyMilliseconds")?.GetValue<double>() ?? 0;
             var operationCode = body.Str("operationErrorCode");
             var drop = body.Prop("dropConnection")?.GetValue<bool>() ?? false;
-            if (status is null && latency <= 0 && operationCode is null && !drop)
+            var dropAfter = body.Prop("dropConnectionAfterProcessing")?.GetValue<bool>() ?? false;
+            if (status is null && latency <= 0 && operationCode is null && !drop && !dropAfter)
             {
-                await Http.Error(ctx, 400, "InvalidPayload", "A fault needs a statusCode, a latencyMilliseconds, dropConnection or an operationErrorCode.").ConfigureAwait(false);
+                await Http.Error(ctx, 400, "InvalidPayload", "A fault needs a statusCode, a latencyMilliseconds, dropConnection, dropConnectionAfterProcessing or an operationErrorCode.").ConfigureAwait(false);
+                return;
+            }
+
+            if (dropAfter && (drop || status is not null || operationCode is not null))
+            {
+                await Http.Error(ctx, 400, "InvalidPayload", "dropConnectionAfterProcessing lets the request be served and then drops its response, so it cannot be combined with dropConnection, statusCode or operationErrorCode.").ConfigureAwait(false);
                 return;
             }
 
@@ -269,10 +323,35 @@ internal sealed class AdminApi
                 return;
             }
 
+            if (latency is < 0 or > MaxLatencyMilliseconds || double.IsNaN(latency))
+            {
+                await Http.Error(ctx, 400, "InvalidPayload", string.Create(CultureInfo.InvariantCulture, $"latencyMilliseconds must be between 0 and {MaxLatencyMilliseconds}.")).ConfigureAwait(false);
+                return;
+            }
+
+            var pattern = body.Str("pathPattern") ?? ".*";
+            if (pattern.Length > MaxPatternLength)
+            {
+                await Http.Error(ctx, 400, "InvalidPayload", string.Create(CultureInfo.InvariantCulture, $"pathPattern must be at most {MaxPatternLength} characters.")).ConfigureAwait(false);
+                return;
+            }
+
+            if (body.Prop("retryAfterSeconds")?.GetValue<int>() is < 0 or > (int)MaxSeconds)
+            {
+                await Http.Error(ctx, 400, "InvalidPayload", string.Create(CultureInfo.InvariantCulture, $"retryAfterSeconds must be between 0 and {(int)MaxSeconds}.")).ConfigureAwait(false);
+                return;
+            }
+
+            if (body.Prop("count")?.GetValue<int>() is < 1 or > MaxFaultCount)
+            {
+                await Http.Error(ctx, 400, "InvalidPayload", string.Create(CultureInfo.InvariantCulture, $"count must be between 1 and {MaxFaultCount}.")).ConfigureAwait(false);
+                return;
+            }
+
             fault = new Fault
             {
                 Method = body.Str("method"),
-                PathPattern = new Regex(body.Str("pathPattern") ?? ".*", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromSeconds(1)),
+                PathPattern = new Regex(pattern, RegexOptions.IgnoreCase | RegexOptions.CultureInvariant, TimeSpan.FromMilliseconds(100)),
                 Remaining = body.Prop("count")?.GetValue<int>() ?? 1,
                 StatusCode = status,
                 RetryAfterSeconds = body.Prop("retryAfterSeconds")?.GetValue<int>(),
@@ -280,23 +359,28 @@ internal sealed class AdminApi
                 ErrorMessage = body.Str("errorMessage"),
                 Latency = TimeSpan.FromMilliseconds(latency),
                 DropConnection = drop,
+                DropConnectionAfterProcessing = dropAfter,
                 OperationErrorCode = operationCode,
                 OperationErrorMessage = body.Str("operationErrorMessage"),
             };
         }
+        catch (RegexParseException ex)
+        {
+            await Http.Error(ctx, 400, "InvalidPayload", $"pathPattern is not a valid regular expression: {ex.Error} at offset {ex.Offset}.").ConfigureAwait(false);
+            return;
+        }
         catch (Exception ex) when (ex is InvalidOperationException or FormatException or ArgumentException)
         {
-            await Http.Error(ctx, 400, "InvalidPayload", $"The fault is invalid: {ex.Message}").ConfigureAwait(false);
+            await Http.Error(ctx, 400, "InvalidPayload", "The fault is invalid: method, pathPattern, errorCode and errorMessage must be strings, statusCode, retryAfterSeconds and count whole numbers, latencyMilliseconds a number, dropConnection and dropConnectionAfterProcessing true or false.").ConfigureAwait(false);
             return;
         }
 
-        if (fault.Remaining < 1)
+        if (!faults.TryAdd(fault, MaxActiveFaults))
         {
-            await Http.Error(ctx, 400, "InvalidPayload", "count must be at least 1.").ConfigureAwait(false);
+            await Http.Error(ctx, 400, "InvalidPayload", string.Create(CultureInfo.InvariantCulture, $"At most {MaxActiveFaults} faults can be active; clear some first (DELETE /_emulator/faults).")).ConfigureAwait(false);
             return;
         }
 
-        faults.Add(fault);
         await Http.Json(ctx, 201, fault.Describe()).ConfigureAwait(false);
     }
 }

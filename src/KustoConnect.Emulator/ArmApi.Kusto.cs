@@ -47,14 +47,19 @@ internal sealed partial class ArmApi
         }
 
         var cluster = World.ByName(rg.KustoClusters, rest[1]);
+        if (rest.Length == 2)
+        {
+            return r.Method.ToUpperInvariant() switch
+            {
+                "GET" => cluster is null ? NotFound(r, rg, $"Microsoft.Kusto/clusters/{rest[1]}") : Http.Json(r.Http, 200, ClusterJson(sub, rg, cluster)),
+                "DELETE" => DeleteKustoResourceAsync(r, rg, cluster, database: null),
+                _ => MethodNotAllowed(r.Http, "GET, DELETE"),
+            };
+        }
+
         if (cluster is null)
         {
             return NotFound(r, rg, $"Microsoft.Kusto/clusters/{rest[1]}");
-        }
-
-        if (rest.Length == 2)
-        {
-            return HttpMethods.IsGet(r.Method) ? Http.Json(r.Http, 200, ClusterJson(sub, rg, cluster)) : MethodNotAllowed(r.Http);
         }
 
         if (!World.Same(rest[2], "databases"))
@@ -70,25 +75,33 @@ internal sealed partial class ArmApi
         }
 
         var database = World.ByName(cluster.Databases, rest[3]);
+        if (rest.Length == 4)
+        {
+            return r.Method.ToUpperInvariant() switch
+            {
+                "GET" => database is null
+                    ? NotFound(r, rg, $"Microsoft.Kusto/clusters/{cluster.Name}/databases/{rest[3]}")
+                    : Http.Json(r.Http, 200, DatabaseJson(sub, rg, cluster, database)),
+                "DELETE" => database is null ? Http.Empty(r.Http, 204) : DeleteKustoResourceAsync(r, rg, cluster, database),
+                _ => MethodNotAllowed(r.Http, "GET, DELETE"),
+            };
+        }
+
         if (database is null)
         {
             return NotFound(r, rg, $"Microsoft.Kusto/clusters/{cluster.Name}/databases/{rest[3]}");
         }
 
         var scope = new KustoScope(rg, cluster, database, DatabaseId(sub, rg, cluster, database));
-        if (rest.Length == 4)
-        {
-            return HttpMethods.IsGet(r.Method) ? Http.Json(r.Http, 200, DatabaseJson(sub, rg, cluster, database)) : MethodNotAllowed(r.Http);
-        }
 
         if (Matches(rest, "*", "*", "*", "*", "checkNameAvailability"))
         {
-            return HttpMethods.IsPost(r.Method) ? CheckNameAvailabilityAsync(r, scope) : MethodNotAllowed(r.Http);
+            return HttpMethods.IsPost(r.Method) ? CheckNameAvailabilityAsync(r, scope) : MethodNotAllowed(r.Http, "POST");
         }
 
         if (Matches(rest, "*", "*", "*", "*", "dataConnectionValidation"))
         {
-            return HttpMethods.IsPost(r.Method) ? ValidateAsync(r, scope) : MethodNotAllowed(r.Http);
+            return HttpMethods.IsPost(r.Method) ? ValidateAsync(r, scope) : MethodNotAllowed(r.Http, "POST");
         }
 
         if (Matches(rest, "*", "*", "*", "*", "dataConnections"))
@@ -107,11 +120,33 @@ internal sealed partial class ArmApi
                 "PUT" => PutDataConnectionAsync(r, scope, name, patch: false),
                 "PATCH" => PutDataConnectionAsync(r, scope, name, patch: true),
                 "DELETE" => DeleteDataConnectionAsync(r, scope, name),
-                _ => MethodNotAllowed(r.Http),
+                _ => MethodNotAllowed(r.Http, "GET, PUT, PATCH, DELETE"),
             };
         }
 
         return UnknownType(r);
+    }
+
+    /// <summary>
+    /// Clusters_Delete and Databases_Delete: 202 with Location and Azure-AsyncOperation; the resource shows
+    /// provisioningState Deleting until the operation ends, then it is gone (with every data connection under it).
+    /// Deleting what does not exist answers 204, as ARM does.
+    /// </summary>
+    private Task DeleteKustoResourceAsync(ArmRequest r, WorldResourceGroup rg, WorldCluster? cluster, WorldDatabase? database)
+    {
+        if (cluster is null)
+        {
+            return Http.Empty(r.Http, 204);
+        }
+
+        var id = database is null ? ClusterId(r.Subscription, rg, cluster) : DatabaseId(r.Subscription, rg, cluster, database);
+        StateStore.MarkDeleting(cluster, database);
+        store.SaveWorld();
+        var operationId = StartOperation(r, cluster, database is null ? StateStore.OperationKinds.DeleteCluster : StateStore.OperationKinds.DeleteDatabase,
+            id.ToLowerInvariant(), failure: null, result: null);
+        r.Http.Response.Headers.Location = LocationUrl(r, cluster, operationId);
+        r.Http.Response.Headers["Azure-AsyncOperation"] = AsyncOperationUrl(r, cluster, operationId);
+        return Http.Empty(r.Http, 202);
     }
 
     private static string ClusterId(WorldSubscription sub, WorldResourceGroup rg, WorldCluster c) =>
@@ -134,13 +169,13 @@ internal sealed partial class ArmApi
             ["tags"] = new JsonObject(),
             ["properties"] = new JsonObject
             {
-                ["state"] = "Running",
+                ["state"] = c.ProvisioningState is null ? "Running" : "Deleting",
                 ["uri"] = $"https://{c.Name.ToLowerInvariant()}.{region}.kusto.windows.net",
                 ["dataIngestionUri"] = $"https://ingest-{c.Name.ToLowerInvariant()}.{region}.kusto.windows.net",
                 ["enableStreamingIngest"] = false,
                 ["engineType"] = "V3",
                 ["publicNetworkAccess"] = "Enabled",
-                ["provisioningState"] = "Succeeded",
+                ["provisioningState"] = c.ProvisioningState ?? "Succeeded",
             },
         };
     }
@@ -159,7 +194,7 @@ internal sealed partial class ArmApi
                 ["hotCachePeriod"] = "P31D",
                 ["statistics"] = new JsonObject { ["size"] = 0.0 },
                 ["principalsModificationKind"] = "Union",
-                ["provisioningState"] = "Succeeded",
+                ["provisioningState"] = d.ProvisioningState ?? "Succeeded",
             }
             : new JsonObject
             {
@@ -167,7 +202,7 @@ internal sealed partial class ArmApi
                 ["hotCachePeriod"] = "P31D",
                 ["statistics"] = new JsonObject { ["size"] = 0.0 },
                 ["isFollowed"] = false,
-                ["provisioningState"] = "Succeeded",
+                ["provisioningState"] = d.ProvisioningState ?? "Succeeded",
             },
     };
 
@@ -357,10 +392,20 @@ internal sealed partial class ArmApi
 
         var sentKind = body.Str("kind");
         var sentProperties = body.Prop("properties") as JsonObject;
+
+        // A data connection keeps its kind for life: a PUT or PATCH naming another kind is refused before anything is
+        // merged or checked (a PATCH may leave the kind out; it then keeps the stored one).
+        if (existing is not null && sentKind is not null && !World.Same(existing.Kind, sentKind))
+        {
+            await Http.Error(r.Http, 400, "BadRequest", $"The kind of data connection '{name}' cannot change from '{existing.Kind}' to '{sentKind}'.").ConfigureAwait(false);
+            return;
+        }
         var kind = sentKind ?? (patch ? existing!.Kind : null);
         JsonObject merged;
         if (patch)
         {
+            // ARM's PATCH: the properties given replace the stored ones (matched case-insensitively), the ones left out
+            // are kept.
             merged = (JsonObject)existing!.Properties.DeepClone();
             foreach (var (k, v) in sentProperties ?? new JsonObject())
             {
@@ -539,10 +584,13 @@ internal sealed partial class ArmApi
         await Http.Empty(r.Http, 202).ConfigureAwait(false);
     }
 
-    private string StartOperation(ArmRequest r, KustoScope scope, string kind, string resourceKey, Problem? failure, string? result)
+    private string StartOperation(ArmRequest r, KustoScope scope, string kind, string resourceKey, Problem? failure, string? result) =>
+        StartOperation(r, scope.Cluster, kind, resourceKey, failure, result);
+
+    private string StartOperation(ArmRequest r, WorldCluster cluster, string kind, string resourceKey, Problem? failure, string? result)
     {
         var id = Guid.NewGuid().ToString();
-        var location = Locations.Display(scope.Cluster.Location);
+        var location = Locations.Display(cluster.Location);
         store.AddOperation(new OperationRow(
             id, r.Subscription.Id, location, kind, resourceKey, r.Now, r.Now + settings.OperationDuration,
             failure is null ? "Succeeded" : "Failed", failure?.Code, failure is null ? null : "[BadRequest] " + failure.Message, result, Applied: false));
@@ -550,12 +598,16 @@ internal sealed partial class ArmApi
     }
 
     /// <summary>The Azure-AsyncOperation URL: absolute, with the display-name location left raw (spaces), as the service sends it.</summary>
-    private static string AsyncOperationUrl(ArmRequest r, KustoScope scope, string operationId) =>
-        $"{Http.BaseUrl(r.Http)}/subscriptions/{r.Subscription.Id}/providers/Microsoft.Kusto/locations/{Locations.Display(scope.Cluster.Location)}/operationResults/{operationId}?api-version={r.ApiVersion}";
+    private static string AsyncOperationUrl(ArmRequest r, KustoScope scope, string operationId) => AsyncOperationUrl(r, scope.Cluster, operationId);
+
+    private static string AsyncOperationUrl(ArmRequest r, WorldCluster cluster, string operationId) =>
+        $"{Http.BaseUrl(r.Http)}/subscriptions/{r.Subscription.Id}/providers/Microsoft.Kusto/locations/{Locations.Display(cluster.Location)}/operationResults/{operationId}?api-version={r.ApiVersion}";
 
     /// <summary>The Location URL: the location escaped, with operationResultResponseType=Location.</summary>
-    private static string LocationUrl(ArmRequest r, KustoScope scope, string operationId) =>
-        $"{Http.BaseUrl(r.Http)}/subscriptions/{r.Subscription.Id}/providers/Microsoft.Kusto/locations/{Uri.EscapeDataString(Locations.Display(scope.Cluster.Location))}/operationResults/{operationId}?api-version={r.ApiVersion}&operationResultResponseType=Location";
+    private static string LocationUrl(ArmRequest r, KustoScope scope, string operationId) => LocationUrl(r, scope.Cluster, operationId);
+
+    private static string LocationUrl(ArmRequest r, WorldCluster cluster, string operationId) =>
+        $"{Http.BaseUrl(r.Http)}/subscriptions/{r.Subscription.Id}/providers/Microsoft.Kusto/locations/{Uri.EscapeDataString(Locations.Display(cluster.Location))}/operationResults/{operationId}?api-version={r.ApiVersion}&operationResultResponseType=Location";
 
     private async Task OperationResultAsync(ArmRequest r, string location, string operationId)
     {
@@ -576,9 +628,14 @@ internal sealed partial class ArmApi
         var total = (op.End - op.Start).TotalMilliseconds;
         var fraction = running ? (total <= 0 ? 0 : Math.Round(Math.Min(0.99, (r.Now - op.Start).TotalMilliseconds / total), 2)) : 1.0;
         var properties = new JsonObject();
-        if (op.Kind == StateStore.OperationKinds.Delete)
+        if (op.Kind is StateStore.OperationKinds.Delete or StateStore.OperationKinds.DeleteDatabase or StateStore.OperationKinds.DeleteCluster)
         {
-            properties["operationKind"] = "DmServiceDataObtainerDrop";
+            properties["operationKind"] = op.Kind switch
+            {
+                StateStore.OperationKinds.DeleteDatabase => "DatabaseDelete",
+                StateStore.OperationKinds.DeleteCluster => "ClusterDelete",
+                _ => "DmServiceDataObtainerDrop",
+            };
             properties["provisioningState"] = running ? "Running" : op.Outcome;
             properties["operationState"] = running ? "InProgress" : op.Outcome == "Succeeded" ? "Completed" : "Failed";
         }

@@ -50,6 +50,7 @@ internal sealed partial class ArmApi
     {
         using var _ = await store.EnterAsync(ctx.RequestAborted).ConfigureAwait(false);
         var now = DateTime.UtcNow;
+        store.OperationRetention = settings.OperationRetention;
         store.CompleteDueOperations(now);
         var world = store.World;
 
@@ -210,8 +211,16 @@ internal sealed partial class ArmApi
     [GeneratedRegex(@"^\d{4}-\d{2}-\d{2}(-(preview|alpha|beta|privatepreview))?$", RegexOptions.IgnoreCase | RegexOptions.CultureInvariant)]
     private static partial Regex ApiVersionShape();
 
-    private static Task MethodNotAllowed(HttpContext ctx) =>
-        Http.Error(ctx, 405, "MethodNotAllowed", $"The requested method '{ctx.Request.Method}' is not allowed on '{ctx.Request.Path}'.");
+    /// <summary>
+    /// ARM's answer to a method a resource does not support: 405 with {"error":{"code":"MethodNotAllowed","message":"The
+    /// HTTP method 'X' is not supported on the resource '...'."}}, plus the Allow header HTTP asks for.
+    /// </summary>
+    private static Task MethodNotAllowed(HttpContext ctx, string allowed = "GET")
+    {
+        ctx.Response.Headers.Allow = allowed;
+        return Http.Error(ctx, 405, "MethodNotAllowed",
+            $"The HTTP method '{ctx.Request.Method}' is not supported on the resource '{ctx.Request.Path}{ctx.Request.QueryString}'.");
+    }
 
     private static Task UnknownType(ArmRequest r) =>
         Http.Error(r.Http, 404, "InvalidResourceType", $"The resource type of '{r.Http.Request.Path}' could not be found for api version '{r.ApiVersion}'.");

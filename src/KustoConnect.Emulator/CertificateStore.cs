@@ -12,7 +12,11 @@ internal static class CertificateStore
     public const string PfxFileName = "emulator.pfx";
     public const string PemFileName = "emulator.crt";
 
-    /// <summary>Loads the certificate with its private key from the data directory, creating it first if absent.</summary>
+    /// <summary>
+    /// Loads the certificate with its private key from the data directory, creating it first if absent. The key file
+    /// (emulator.pfx, unencrypted: TLS and token-signing key) is the current user's alone (0600); emulator.crt holds
+    /// only the public certificate.
+    /// </summary>
     public static X509Certificate2 LoadOrCreate(string dataDirectory)
     {
         var pfxPath = Path.Combine(dataDirectory, PfxFileName);
@@ -26,9 +30,12 @@ internal static class CertificateStore
         {
             certificate = Create();
             var tmp = pfxPath + ".tmp";
-            File.WriteAllBytes(tmp, certificate.Export(X509ContentType.Pkcs12));
+            FilePermissions.WritePrivateFile(tmp, certificate.Export(X509ContentType.Pkcs12));
             File.Move(tmp, pfxPath, overwrite: true);
         }
+
+        // Also a key file from an older emulator, written before it was private.
+        FilePermissions.RestrictFile(pfxPath);
 
         File.WriteAllText(pemPath, certificate.ExportCertificatePem() + "\n");
         return certificate;

@@ -29,12 +29,14 @@ public sealed class EmulatorHost : IAsyncDisposable
     private readonly X509Certificate2 serverCertificate;
     private readonly bool ownsDataDirectory;
     private readonly ILogger logger;
+    private readonly DataDirectoryLock folderLock;
     private int disposed;
 
     private EmulatorHost(
         WebApplication app, StateStore store, RequestLog requestLog, X509Certificate2 serverCertificate, Uri baseUri,
-        string dataDirectory, bool ownsDataDirectory, ILogger logger)
+        string dataDirectory, bool ownsDataDirectory, ILogger logger, DataDirectoryLock folderLock)
     {
+        this.folderLock = folderLock;
         this.app = app;
         this.store = store;
         this.requestLog = requestLog;
@@ -93,17 +95,19 @@ public sealed class EmulatorHost : IAsyncDisposable
             throw new ArgumentOutOfRangeException(nameof(options), options.OperationDuration, "OperationDuration cannot be negative.");
         }
 
-        var owns = string.IsNullOrEmpty(options.DataDirectory);
-        var dataDirectory = Path.GetFullPath(owns
+        var owns = string.IsNullOrEmpty(options.DataDirectory) || options.RemoveDataDirectoryOnExit;
+        var dataDirectory = Path.GetFullPath(string.IsNullOrEmpty(options.DataDirectory)
             ? Path.Combine(Path.GetTempPath(), "kustoconnect-emulator-" + Guid.NewGuid().ToString("N"))
             : options.DataDirectory!);
-        Directory.CreateDirectory(dataDirectory);
+        FilePermissions.CreatePrivateDirectory(dataDirectory);
 
         StateStore? store = null;
         X509Certificate2? certificate = null;
         WebApplication? app = null;
+        DataDirectoryLock? folderLock = null;
         try
         {
+            folderLock = DataDirectoryLock.Acquire(dataDirectory);
             var worldFile = options.WorldFile is null ? null : Path.GetFullPath(options.WorldFile);
             store = new StateStore(DataDirectoryPaths.Database(dataDirectory), worldFile);
             certificate = CertificateStore.LoadOrCreate(dataDirectory);
@@ -146,7 +150,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 
             var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             var port = new Uri(address).Port;
-            var host = new EmulatorHost(app, store, log, certificate, new Uri($"https://127.0.0.1:{port}/"), dataDirectory, owns, logger)
+            var host = new EmulatorHost(app, store, log, certificate, new Uri($"https://127.0.0.1:{port}/"), dataDirectory, owns, logger, folderLock)
             {
                 TenantId = store.World.Tenants.FirstOrDefault()?.Id ?? "",
                 SubscriptionId = store.World.Subscriptions.FirstOrDefault()?.Id ?? "",
@@ -164,7 +168,11 @@ public sealed class EmulatorHost : IAsyncDisposable
 
             store?.Dispose();
             certificate?.Dispose();
-            if (owns)
+            var locked = folderLock is not null;
+            folderLock?.Dispose();
+
+            // Never a folder another emulator holds: only one this start had locked.
+            if (owns && locked)
             {
                 TryDelete(dataDirectory);
             }
@@ -194,6 +202,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         store.Dispose();
         serverCertificate.Dispose();
         Certificate.Dispose();
+        folderLock.Dispose();
         if (ownsDataDirectory)
         {
             TryDelete(DataDirectory);
@@ -221,7 +230,10 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
     }
 
-    /// <summary>Every request goes through here: ARM headers, injected faults, dispatch, request log.</summary>
+    /// <summary>
+    /// Every request goes through here: ARM headers, the request-size and media-type limits, injected faults, dispatch,
+    /// request log. Nothing a client sends can make it answer 500 or show a stack trace.
+    /// </summary>
     private sealed class Pipeline(ArmApi arm, EntraApi entra, ManagedIdentityApi identity, AdminApi admin, FaultInjector faults, RequestLog log, ILogger logger)
     {
         public async Task HandleAsync(HttpContext ctx)
@@ -231,14 +243,34 @@ public sealed class EmulatorHost : IAsyncDisposable
             var isAdmin = segments.Length > 0 && World.Same(segments[0], "_emulator");
             if (isAdmin)
             {
-                await admin.HandleAsync(ctx, segments).ConfigureAwait(false);
+                if (await RequestLimits.ReadBodyAsync(ctx).ConfigureAwait(false) is not null)
+                {
+                    await admin.HandleAsync(ctx, segments).ConfigureAwait(false);
+                }
+
                 return;
             }
 
+            var sequence = log.NextSequence();
             AddArmHeaders(ctx);
-            var dropped = false;
+            var outcome = RequestOutcomes.Completed;
+            int? processedStatus = null;
+            byte[]? body = null;
+            var recorded = false;
             try
             {
+                body = await RequestLimits.ReadBodyAsync(ctx).ConfigureAwait(false);
+                if (body is null)
+                {
+                    return;
+                }
+
+                var isArm = !EntraApi.Handles(segments) && !ManagedIdentityApi.Handles(segments);
+                if (isArm && !await RequestLimits.CheckJsonContentAsync(ctx, body).ConfigureAwait(false))
+                {
+                    return;
+                }
+
                 var fault = faults.TakeRequestFault(ctx.Request.Method, path);
                 if (fault is not null && fault.Latency > TimeSpan.Zero)
                 {
@@ -249,7 +281,8 @@ public sealed class EmulatorHost : IAsyncDisposable
                 {
                     // No status line, no body: the client sees the connection reset, as when a gateway dies mid-request.
                     logger.LogWarning("Injected fault: dropping the connection of {Method} {Path}", ctx.Request.Method, path);
-                    dropped = true;
+                    outcome = RequestOutcomes.Dropped;
+                    Record();
                     ctx.Abort();
                 }
                 else if (fault?.StatusCode is { } status)
@@ -262,33 +295,88 @@ public sealed class EmulatorHost : IAsyncDisposable
                     await Http.Error(ctx, status, fault.ErrorCode ?? DefaultFaultCode(status),
                         fault.ErrorMessage ?? $"The request was failed with status {status} by a fault injected in the emulator.").ConfigureAwait(false);
                 }
-                else if (EntraApi.Handles(segments))
+                else if (fault is { DropConnectionAfterProcessing: true })
                 {
-                    await entra.HandleAsync(ctx, segments).ConfigureAwait(false);
-                }
-                else if (ManagedIdentityApi.Handles(segments))
-                {
-                    await identity.HandleAsync(ctx).ConfigureAwait(false);
+                    // Serve the request in full into a buffer that is thrown away, then reset the connection: the state
+                    // changed and the operation started, but the client never learns it.
+                    var realBody = ctx.Response.Body;
+                    await using var discarded = new MemoryStream();
+                    ctx.Response.Body = discarded;
+                    try
+                    {
+                        await DispatchAsync(ctx, segments).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ctx.Response.Body = realBody;
+                    }
+
+                    logger.LogWarning("Injected fault: dropping the response of {Method} {Path} (status {Status}) after processing it", ctx.Request.Method, path, ctx.Response.StatusCode);
+                    outcome = RequestOutcomes.DroppedAfterProcessing;
+                    processedStatus = ctx.Response.StatusCode;
+                    Record();
+                    ctx.Abort();
                 }
                 else
                 {
-                    await arm.HandleAsync(ctx, segments).ConfigureAwait(false);
+                    await DispatchAsync(ctx, segments).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
             {
                 // The client went away.
             }
+            catch (Microsoft.AspNetCore.Http.BadHttpRequestException ex) when (!ctx.Response.HasStarted)
+            {
+                // Kestrel's own refusals (a body too large or cut short, a bad chunk): a 4xx in ARM's shape.
+                await Http.Error(ctx, ex.StatusCode, ex.StatusCode == 413 ? "RequestEntityTooLarge" : "BadRequest", "The request could not be read: " + ex.Message).ConfigureAwait(false);
+            }
             catch (Exception ex) when (!ctx.Response.HasStarted)
             {
+                // A defect of the emulator, never of the request: logged in full on stderr, answered without details.
                 logger.LogError(ex, "Unhandled error serving {Method} {Path}", ctx.Request.Method, path);
-                await Http.Error(ctx, 500, "InternalServerError", "The emulator failed to process the request: " + ex.GetType().Name).ConfigureAwait(false);
+                await Http.Error(ctx, 500, "InternalServerError", "The emulator failed to process the request.").ConfigureAwait(false);
             }
             finally
             {
-                // A dropped connection is logged with status 0: no response was sent.
-                log.Add(new RequestLogEntry(ctx.Request.Method, path + ctx.Request.QueryString.Value, dropped ? 0 : ctx.Response.StatusCode));
+                if (outcome == RequestOutcomes.Completed && ctx.RequestAborted.IsCancellationRequested)
+                {
+                    outcome = RequestOutcomes.Abandoned;
+                }
+
+                Record();
             }
+
+            // Once per request; for a dropped connection before the abort, so that a client that sees the reset
+            // already finds the request in the log.
+            void Record()
+            {
+                if (recorded)
+                {
+                    return;
+                }
+
+                recorded = true;
+                var contentType = ctx.Request.ContentType;
+                log.Add(new RequestLogEntry(ctx.Request.Method, path + ctx.Request.QueryString.Value, outcome == RequestOutcomes.Completed ? ctx.Response.StatusCode : 0)
+                {
+                    Sequence = sequence,
+                    Outcome = outcome,
+                    ProcessedStatusCode = processedStatus,
+                    ContentType = contentType,
+                    RequestBody = body is null ? null : LoggedBodies.Describe(body, contentType),
+                });
+            }
+        }
+
+        private Task DispatchAsync(HttpContext ctx, string[] segments)
+        {
+            if (EntraApi.Handles(segments))
+            {
+                return entra.HandleAsync(ctx, segments);
+            }
+
+            return ManagedIdentityApi.Handles(segments) ? identity.HandleAsync(ctx) : arm.HandleAsync(ctx, segments);
         }
 
         private static string DefaultFaultCode(int status) => status switch

@@ -12,8 +12,11 @@ using Microsoft.Extensions.Logging.Console;
 namespace KustoConnect.Emulator;
 
 /// <summary>
-/// dotnet KustoConnect.Emulator.dll [--port 0] [--data-dir &lt;dir&gt;] [--world &lt;file.json&gt;] [--operation-duration &lt;seconds&gt;]
-/// Prints one line "KUSTOCONNECT_EMULATOR_READY {json}" to stdout when listening; runs until SIGTERM or Ctrl+C.
+/// dotnet KustoConnect.Emulator.dll [--port 0] [--data-dir &lt;dir&gt;] [--world &lt;file.json&gt;] [--operation-duration &lt;seconds&gt;] [--owner-pid &lt;pid&gt;] [--remove-data-dir-on-exit]
+/// Prints one line "KUSTOCONNECT_EMULATOR_READY {json}" to stdout when listening; runs until SIGTERM, SIGINT, SIGHUP,
+/// SIGQUIT or, with --owner-pid, until that process ends. Without --data-dir it uses a temporary folder that it removes
+/// when it ends (except on SIGKILL of the emulator itself, when nothing can run); --remove-data-dir-on-exit makes the
+/// --data-dir folder such a temporary one.
 /// </summary>
 internal static class Program
 {
@@ -29,7 +32,7 @@ internal static class Program
     private static readonly System.Text.Json.JsonSerializerOptions Indented = new() { WriteIndented = true };
 
     private const string Usage =
-        "Usage: dotnet KustoConnect.Emulator.dll [--port <0-65535>] [--data-dir <dir>] [--world <file.json>] [--operation-duration <seconds>]";
+        "Usage: dotnet KustoConnect.Emulator.dll [--port <0-65535>] [--data-dir <dir>] [--world <file.json>] [--operation-duration <seconds>] [--owner-pid <pid>] [--remove-data-dir-on-exit]";
 
     private static async Task<int> Main(string[] args)
     {
@@ -51,9 +54,26 @@ internal static class Program
             return 0;
         }
 
+        // However the emulator is asked to end (SIGTERM, SIGINT, SIGHUP when its terminal goes, SIGQUIT, its owner
+        // ending), it stops the same way: the host is disposed, which removes a temporary data folder.
         var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, c => { c.Cancel = true; stop.TrySetResult(); });
         using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var sighup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, c => { c.Cancel = true; stop.TrySetResult(); });
+        using var sigquit = PosixSignalRegistration.Create(PosixSignal.SIGQUIT, c => { c.Cancel = true; stop.TrySetResult(); });
+
+        using var watching = new CancellationTokenSource();
+        if (options.OwnerProcessId is { } ownerId)
+        {
+            var owner = OwnerWatch.Create(ownerId);
+            if (owner is null)
+            {
+                await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"The owner process {ownerId} (--owner-pid) is not running.")).ConfigureAwait(false);
+                return 1;
+            }
+
+            _ = WatchOwnerAsync(owner, stop, watching.Token);
+        }
 
         EmulatorHost host;
         try
@@ -88,6 +108,20 @@ internal static class Program
         }
 
         return 0;
+    }
+
+    private static async Task WatchOwnerAsync(OwnerWatch owner, TaskCompletionSource stop, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await owner.WaitForExitAsync(cancellationToken).ConfigureAwait(false);
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"The owner process {owner.ProcessId} has ended.")).ConfigureAwait(false);
+            stop.TrySetResult();
+        }
+        catch (OperationCanceledException)
+        {
+            // The emulator is stopping anyway.
+        }
     }
 
     /// <summary>What a client needs to connect: the ready line's JSON and the content of the connection file. No secret.</summary>
@@ -147,6 +181,12 @@ internal static class Program
                 return null!;
             }
 
+            if (name.Equals("--remove-data-dir-on-exit", StringComparison.OrdinalIgnoreCase))
+            {
+                options.RemoveDataDirectoryOnExit = true;
+                continue;
+            }
+
             if (i + 1 >= args.Length)
             {
                 throw new ArgumentException($"Missing value after '{name}'.");
@@ -168,6 +208,14 @@ internal static class Program
                     break;
                 case "--world":
                     options.WorldFile = value;
+                    break;
+                case "--owner-pid":
+                    if (!int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var owner) || owner <= 0)
+                    {
+                        throw new ArgumentException($"Invalid owner process id '{value}'.");
+                    }
+
+                    options.OwnerProcessId = owner;
                     break;
                 case "--operation-duration":
                     if (!decimal.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var seconds))

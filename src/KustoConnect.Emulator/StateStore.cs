@@ -31,9 +31,15 @@ internal sealed class StateStore : IDisposable
         public const string Update = "Update";
         public const string Delete = "Delete";
         public const string Validate = "Validate";
+        public const string DeleteDatabase = "DeleteDatabase";
+        public const string DeleteCluster = "DeleteCluster";
     }
 
     private readonly SemaphoreSlim gate = new(1, 1);
+
+    /// <summary>The end of the earliest operation not yet applied (long.MaxValue when none): most requests need no query at all.</summary>
+    private long nextDueTicks;
+    private long nextPurgeTicks;
     private readonly SqliteConnection connection;
     private readonly string? worldFile;
 
@@ -59,7 +65,14 @@ internal sealed class StateStore : IDisposable
                 id TEXT PRIMARY KEY, subscription TEXT NOT NULL, location TEXT NOT NULL, kind TEXT NOT NULL,
                 resource_key TEXT NOT NULL, start_ticks INTEGER NOT NULL, end_ticks INTEGER NOT NULL, outcome TEXT NOT NULL,
                 error_code TEXT, error_message TEXT, result TEXT, applied INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS operations_pending ON operations(end_ticks) WHERE applied = 0;
+            CREATE INDEX IF NOT EXISTS operations_finished ON operations(end_ticks) WHERE applied = 1;
             """);
+        foreach (var file in new[] { databasePath, databasePath + "-wal", databasePath + "-shm" })
+        {
+            FilePermissions.RestrictFile(file);
+        }
+
         var stored = ReadMeta("world");
         if (stored is null)
         {
@@ -73,7 +86,14 @@ internal sealed class StateStore : IDisposable
         {
             World = World.Parse(stored);
         }
+
+        nextDueTicks = ReadNextDue();
     }
+
+    /// <summary>Operations finished longer ago than this are purged (checked at most once per <see cref="PurgeInterval"/>).</summary>
+    public TimeSpan OperationRetention { get; set; } = TimeSpan.FromHours(1);
+
+    private static readonly TimeSpan PurgeInterval = TimeSpan.FromSeconds(1);
 
     /// <summary>
     /// The full path of the world file the current world was seeded from (the shipped default or the one given when the
@@ -96,6 +116,7 @@ internal sealed class StateStore : IDisposable
     {
         using var tx = connection.BeginTransaction();
         Execute("DELETE FROM data_connections; DELETE FROM operations;", tx);
+        nextDueTicks = long.MaxValue;
         World = World.Load(worldFile);
         WriteMeta("world", World.ToJson(), tx);
         WriteMeta("worldFile", WorldFileOf(worldFile), tx);
@@ -176,6 +197,14 @@ internal sealed class StateStore : IDisposable
         cmd.Parameters.AddWithValue("$em", (object?)op.ErrorMessage ?? DBNull.Value);
         cmd.Parameters.AddWithValue("$res", (object?)op.Result ?? DBNull.Value);
         cmd.ExecuteNonQuery();
+        nextDueTicks = Math.Min(nextDueTicks, op.End.Ticks);
+    }
+
+    /// <summary>How many operations are stored (finished ones included until they are purged).</summary>
+    public long CountOperations()
+    {
+        using var cmd = Command("SELECT COUNT(*) FROM operations");
+        return (long)cmd.ExecuteScalar()!;
     }
 
     public OperationRow? GetOperation(string id)
@@ -198,6 +227,16 @@ internal sealed class StateStore : IDisposable
     /// <summary>Applies the effects of every operation whose time is up: provisioning state, deletion.</summary>
     public void CompleteDueOperations(DateTime now)
     {
+        if (now.Ticks >= nextPurgeTicks)
+        {
+            PurgeFinishedOperations(now);
+        }
+
+        if (now.Ticks < nextDueTicks)
+        {
+            return;
+        }
+
         var due = new List<(string Id, string Kind, string Resource, string Outcome)>();
         using (var cmd = Command("SELECT id, kind, resource_key, outcome FROM operations WHERE applied = 0 AND end_ticks <= $now ORDER BY end_ticks"))
         {
@@ -211,10 +250,12 @@ internal sealed class StateStore : IDisposable
 
         if (due.Count == 0)
         {
+            nextDueTicks = ReadNextDue();
             return;
         }
 
         using var tx = connection.BeginTransaction();
+        var worldChanged = false;
         foreach (var (id, kind, resource, outcome) in due)
         {
             switch (kind)
@@ -231,6 +272,10 @@ internal sealed class StateStore : IDisposable
                     }
 
                     break;
+                case OperationKinds.DeleteDatabase or OperationKinds.DeleteCluster when outcome == "Succeeded":
+                    RemoveKustoResource(tx, resource);
+                    worldChanged = true;
+                    break;
             }
 
             using var mark = Command("UPDATE operations SET applied = 1 WHERE id = $id", tx);
@@ -238,7 +283,79 @@ internal sealed class StateStore : IDisposable
             mark.ExecuteNonQuery();
         }
 
+        if (worldChanged)
+        {
+            WriteMeta("world", World.ToJson(), tx);
+        }
+
         tx.Commit();
+        nextDueTicks = ReadNextDue();
+    }
+
+    /// <summary>Drops the operations that ended more than <see cref="OperationRetention"/> ago (indexed: no table scan).</summary>
+    public void PurgeFinishedOperations(DateTime now)
+    {
+        nextPurgeTicks = (now + PurgeInterval).Ticks;
+        using var cmd = Command("DELETE FROM operations WHERE applied = 1 AND end_ticks < $before");
+        cmd.Parameters.AddWithValue("$before", (now - OperationRetention).Ticks);
+        cmd.ExecuteNonQuery();
+    }
+
+    private long ReadNextDue()
+    {
+        using var cmd = Command("SELECT MIN(end_ticks) FROM operations WHERE applied = 0");
+        return cmd.ExecuteScalar() is long ticks ? ticks : long.MaxValue;
+    }
+
+    /// <summary>Marks a cluster or database, and the databases of a cluster, as being deleted.</summary>
+    public static void MarkDeleting(WorldCluster cluster, WorldDatabase? database)
+    {
+        if (database is not null)
+        {
+            database.ProvisioningState = "Deleting";
+            return;
+        }
+
+        cluster.ProvisioningState = "Deleting";
+        foreach (var d in cluster.Databases)
+        {
+            d.ProvisioningState = "Deleting";
+        }
+    }
+
+    /// <summary>
+    /// Removes the cluster or database named by a (lower-case) ARM id from the world, with every data connection under it.
+    /// </summary>
+    private void RemoveKustoResource(SqliteTransaction tx, string resourceId)
+    {
+        var id = ResourceId.Parse(resourceId);
+        if (id?.ResourceGroup is null || id.Path.Count is < 1 or > 2)
+        {
+            return;
+        }
+
+        var group = World.FindSubscription(id.SubscriptionId) is { } sub ? World.ByName(sub.ResourceGroups, id.ResourceGroup) : null;
+        var cluster = group is null ? null : World.ByName(group.KustoClusters, id.Path[0].Name);
+        if (cluster is null)
+        {
+            return;
+        }
+
+        if (id.Path.Count == 1)
+        {
+            group!.KustoClusters.Remove(cluster);
+        }
+        else if (World.ByName(cluster.Databases, id.Path[1].Name) is { } database)
+        {
+            cluster.Databases.Remove(database);
+        }
+
+        // Data connection rows hang off the lower-case database id ("parent"): drop every one under the removed resource.
+        var prefix = resourceId.ToLowerInvariant() + "/";
+        using var del = Command("DELETE FROM data_connections WHERE parent = $exact OR substr(parent, 1, length($prefix)) = $prefix", tx);
+        del.Parameters.AddWithValue("$exact", resourceId.ToLowerInvariant());
+        del.Parameters.AddWithValue("$prefix", prefix);
+        del.ExecuteNonQuery();
     }
 
     public void Dispose()

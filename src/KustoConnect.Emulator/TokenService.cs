@@ -29,7 +29,10 @@ internal sealed class TokenService
     };
 
     private readonly RsaSecurityKey signingKey;
+    private const int MaxRememberedTokens = 1000;
+
     private readonly JsonWebTokenHandler handler = new() { SetDefaultTimesOnTokenCreation = false };
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ValidatedToken> validated = new(StringComparer.Ordinal);
     private readonly X509Certificate2 certificate;
 
     public TokenService(X509Certificate2 certificate)
@@ -137,8 +140,33 @@ internal sealed class TokenService
             ClockSkew = TimeSpan.Zero,
             LifetimeValidator = (notBefore, expires, _, _) => (notBefore is null || notBefore <= now) && expires is not null && expires > now,
         };
-        var result = await handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
-        var jwt = handler.ReadJsonWebToken(token);
+        JsonWebToken jwt;
+        try
+        {
+            jwt = handler.ReadJsonWebToken(token);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or System.Text.Json.JsonException or FormatException or InvalidOperationException)
+        {
+            // Three dot-separated parts that are not a JWT (for example "a.b.c"): ARM's answer to a malformed token.
+            return TokenCheck.Fail("InvalidAuthenticationToken", "The access token is invalid.");
+        }
+
+        if (validated.TryGetValue(token, out var cached) && ReferenceEquals(cached.World, world)
+            && (cached.NotBefore is null || cached.NotBefore <= now) && cached.Expires > now)
+        {
+            return cached.Check;
+        }
+
+        TokenValidationResult result;
+        try
+        {
+            result = await handler.ValidateTokenAsync(token, parameters).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is ArgumentException or SecurityTokenException or System.Text.Json.JsonException or FormatException)
+        {
+            return TokenCheck.Fail("InvalidAuthenticationToken", "The access token is invalid.");
+        }
+
         jwt.TryGetPayloadValue<string>("tid", out var tenantId);
         if (!result.IsValid)
         {
@@ -166,7 +194,17 @@ internal sealed class TokenService
         jwt.TryGetPayloadValue<string>("oid", out var objectId);
         jwt.TryGetPayloadValue<string>("idtyp", out var identityType);
         jwt.TryGetPayloadValue<string>("upn", out var upn);
-        return new TokenCheck(true, null, null, tenantId, appId, objectId, identityType == "user", upn);
+        var check = new TokenCheck(true, null, null, tenantId, appId, objectId, identityType == "user", upn);
+
+        // A valid token is remembered (for the same world, until it expires) so that a client's steady stream of
+        // requests with one token costs one signature check, not one per request.
+        if (validated.Count >= MaxRememberedTokens)
+        {
+            validated.Clear();
+        }
+
+        validated[token] = new ValidatedToken(check, world, jwt.ValidFrom == DateTime.MinValue ? null : jwt.ValidFrom, jwt.ValidTo);
+        return check;
     }
 
     public JsonObject Jwks()
@@ -190,3 +228,6 @@ internal sealed class TokenService
         };
     }
 }
+
+/// <summary>A token that passed every check, for the world it was checked against, with its validity window.</summary>
+internal sealed record ValidatedToken(TokenCheck Check, World World, DateTime? NotBefore, DateTime Expires);

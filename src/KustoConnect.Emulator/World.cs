@@ -202,11 +202,17 @@ public sealed class WorldCluster : INamed
     public string Name { get; set; } = "";
     public string Location { get; set; } = "Central US";
     public List<WorldDatabase> Databases { get; set; } = new();
+
+    /// <summary>Null while the cluster simply exists (Succeeded); "Deleting" while a DELETE of it runs.</summary>
+    public string? ProvisioningState { get; set; }
 }
 
 public sealed class WorldDatabase : INamed
 {
     public string Name { get; set; } = "";
+
+    /// <summary>Null while the database simply exists (Succeeded); "Deleting" while a DELETE of it (or its cluster) runs.</summary>
+    public string? ProvisioningState { get; set; }
 
     /// <summary>A database attached from a leader cluster: it cannot hold data connections.</summary>
     public bool ReadOnlyFollower { get; set; }

@@ -48,7 +48,8 @@ public sealed class EmulatorChildProcess : IAsyncDisposable
 
     public int ProcessId => process.Id;
 
-    public static async Task<EmulatorChildProcess> StartAsync(string dataDirectory, double operationDurationSeconds)
+    /// <summary>Starts the emulator; a null data folder lets it make (and remove) its own temporary one.</summary>
+    public static async Task<EmulatorChildProcess> StartAsync(string? dataDirectory, double operationDurationSeconds, params string[] extraArguments)
     {
         var start = new ProcessStartInfo("dotnet")
         {
@@ -56,11 +57,18 @@ public sealed class EmulatorChildProcess : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
-        foreach (var arg in new[]
+        var arguments = new List<string>
         {
-            Path.Combine(AppContext.BaseDirectory, "KustoConnect.Emulator.dll"), "--port", "0", "--data-dir", dataDirectory,
+            Path.Combine(AppContext.BaseDirectory, "KustoConnect.Emulator.dll"), "--port", "0",
             "--operation-duration", operationDurationSeconds.ToString(CultureInfo.InvariantCulture),
-        })
+        };
+        if (dataDirectory is not null)
+        {
+            arguments.AddRange(["--data-dir", dataDirectory]);
+        }
+
+        arguments.AddRange(extraArguments);
+        foreach (var arg in arguments)
         {
             start.ArgumentList.Add(arg);
         }
@@ -103,10 +111,16 @@ public sealed class EmulatorChildProcess : IAsyncDisposable
         await stderr;
     }
 
+    /// <summary>The emulator's stderr, once it has exited.</summary>
+    public Task<string> StandardError => stderr;
+
     /// <summary>Asks the emulator to stop (SIGTERM, as a service manager would) and waits for its exit code.</summary>
-    public async Task<int> TerminateAsync()
+    public Task<int> TerminateAsync() => SignalAsync("TERM");
+
+    /// <summary>Sends a signal (TERM, INT, HUP, ...) and waits for the exit code.</summary>
+    public async Task<int> SignalAsync(string signal)
     {
-        using (var kill = Process.Start("kill", ["-TERM", process.Id.ToString(CultureInfo.InvariantCulture)])!)
+        using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)])!)
         {
             await kill.WaitForExitAsync();
         }

@@ -129,19 +129,26 @@ namespace KustoConnect.Internal
         /// </summary>
         public static async Task<EmulatorProcess> StartAsync(string dotnet, EmulatorStartInfo info, Action<string> verbose, CancellationToken cancellationToken)
         {
+            // The emulator creates the data folder itself (private: 0700). A temporary one it also removes however it
+            // ends (--remove-data-dir-on-exit), including when this process is killed and never calls Stop, because it
+            // watches this process (--owner-pid); Stop removes it too, after killing the emulator.
             var owns = string.IsNullOrEmpty(info.DataDirectory);
             var dataDirectory = Path.GetFullPath(owns
                 ? Path.Combine(Path.GetTempPath(), "kustoconnect-emulator-" + Guid.NewGuid().ToString("N"))
                 : info.DataDirectory!);
-            Directory.CreateDirectory(dataDirectory);
-
             var arguments = new List<string>
             {
                 info.AssemblyPath,
                 "--port", info.Port.ToString(CultureInfo.InvariantCulture),
                 "--data-dir", dataDirectory,
                 "--operation-duration", info.OperationDurationSeconds.ToString("R", CultureInfo.InvariantCulture),
+                "--owner-pid", CurrentProcessId().ToString(CultureInfo.InvariantCulture),
             };
+            if (owns)
+            {
+                arguments.Add("--remove-data-dir-on-exit");
+            }
+
             if (info.WorldFile != null)
             {
                 arguments.Add("--world");
@@ -346,6 +353,12 @@ namespace KustoConnect.Internal
                     Thread.Sleep(100 * attempt);
                 }
             }
+        }
+
+        private static int CurrentProcessId()
+        {
+            using var self = Process.GetCurrentProcess();
+            return self.Id;
         }
 
         /// <summary>Process.Kill(entireProcessTree: true) where the runtime has it (.NET Core 3.0+), else Kill().</summary>

@@ -5,72 +5,6 @@ using System.Text.RegularExpressions;
 
 namespace KustoConnect.Emulator;
 
-/// <summary>Settings that the admin API can change while the emulator runs.</summary>
-internal sealed class EmulatorSettings
-{
-    private long operationDurationTicks;
-    private long tokenLifetimeTicks = TimeSpan.FromHours(1).Ticks;
-    private long deviceCodeLifetimeTicks = TimeSpan.FromMinutes(15).Ticks;
-    private bool autoApproveDeviceCodes;
-
-    public TimeSpan OperationDuration
-    {
-        get => TimeSpan.FromTicks(System.Threading.Interlocked.Read(ref operationDurationTicks));
-        set => System.Threading.Interlocked.Exchange(ref operationDurationTicks, value.Ticks);
-    }
-
-    public TimeSpan TokenLifetime
-    {
-        get => TimeSpan.FromTicks(System.Threading.Interlocked.Read(ref tokenLifetimeTicks));
-        set => System.Threading.Interlocked.Exchange(ref tokenLifetimeTicks, value.Ticks);
-    }
-
-    /// <summary>When set, a pending device code is approved for the tenant's first user on its first poll (tests, offline demos).</summary>
-    public bool AutoApproveDeviceCodes
-    {
-        get => System.Threading.Volatile.Read(ref autoApproveDeviceCodes);
-        set => System.Threading.Volatile.Write(ref autoApproveDeviceCodes, value);
-    }
-
-    /// <summary>How long a device code may be redeemed (Entra ID: 15 minutes). Zero makes new codes expire at once.</summary>
-    public TimeSpan DeviceCodeLifetime
-    {
-        get => TimeSpan.FromTicks(System.Threading.Interlocked.Read(ref deviceCodeLifetimeTicks));
-        set => System.Threading.Interlocked.Exchange(ref deviceCodeLifetimeTicks, value.Ticks);
-    }
-}
-
-/// <summary>The in-memory request log: method, path with query, status. Never headers or bodies.</summary>
-internal sealed class RequestLog
-{
-    private readonly object sync = new();
-    private readonly List<RequestLogEntry> entries = new();
-
-    public void Add(RequestLogEntry entry)
-    {
-        lock (sync)
-        {
-            entries.Add(entry);
-        }
-    }
-
-    public IReadOnlyList<RequestLogEntry> Snapshot()
-    {
-        lock (sync)
-        {
-            return entries.ToArray();
-        }
-    }
-
-    public void Clear()
-    {
-        lock (sync)
-        {
-            entries.Clear();
-        }
-    }
-}
-
 /// <summary>An injected fault: for requests matching method + path pattern, the next <see cref="Remaining"/> ones misbehave.</summary>
 internal sealed class Fault
 {
@@ -86,6 +20,13 @@ internal sealed class Fault
     /// <summary>When set, matching requests get no response: the connection is aborted (after any latency).</summary>
     public bool DropConnection { get; init; }
 
+    /// <summary>
+    /// When set, matching requests are fully processed (state changed, operation started) and then the connection is
+    /// aborted without the response: the client cannot tell whether its request took effect, as when a gateway dies after
+    /// forwarding a write.
+    /// </summary>
+    public bool DropConnectionAfterProcessing { get; init; }
+
     /// <summary>When set, matching create/update operations are accepted and then end Failed with this code.</summary>
     public string? OperationErrorCode { get; init; }
     public string? OperationErrorMessage { get; init; }
@@ -99,6 +40,7 @@ internal sealed class Fault
         ["retryAfterSeconds"] = RetryAfterSeconds,
         ["latencyMilliseconds"] = Latency.TotalMilliseconds,
         ["dropConnection"] = DropConnection,
+        ["dropConnectionAfterProcessing"] = DropConnectionAfterProcessing,
         ["operationErrorCode"] = OperationErrorCode,
     };
 }
@@ -109,11 +51,18 @@ internal sealed class FaultInjector
     private readonly object sync = new();
     private readonly List<Fault> faults = new();
 
-    public void Add(Fault fault)
+    /// <summary>Adds the fault unless <paramref name="limit"/> faults are already active.</summary>
+    public bool TryAdd(Fault fault, int limit)
     {
         lock (sync)
         {
+            if (faults.Count >= limit)
+            {
+                return false;
+            }
+
             faults.Add(fault);
+            return true;
         }
     }
 
@@ -139,7 +88,7 @@ internal sealed class FaultInjector
         }
     }
 
-    /// <summary>Takes one use of the first request fault (status, latency or dropped connection) matching the request.</summary>
+    /// <summary>Takes one use of the first request fault (status, latency, dropped connection before or after processing) matching the request.</summary>
     public Fault? TakeRequestFault(string method, string path) =>
         Take(f => f.OperationErrorCode is null, method, path);
 
@@ -151,10 +100,10 @@ internal sealed class FaultInjector
     {
         lock (sync)
         {
-            foreach (var f in faults)
+            foreach (var f in faults.ToArray())
             {
                 if (kind(f) && f.Remaining > 0 && (f.Method is null || string.Equals(f.Method, method, StringComparison.OrdinalIgnoreCase))
-                    && f.PathPattern.IsMatch(path))
+                    && Matches(f, path))
                 {
                     f.Remaining--;
                     if (f.Remaining == 0)
@@ -167,6 +116,23 @@ internal sealed class FaultInjector
             }
 
             return null;
+        }
+    }
+
+    /// <summary>
+    /// A pattern that takes longer than its match timeout (catastrophic backtracking) matches nothing, and the fault is
+    /// dropped so that it cannot slow every later request: an injected fault never turns into a 500.
+    /// </summary>
+    private bool Matches(Fault fault, string path)
+    {
+        try
+        {
+            return fault.PathPattern.IsMatch(path);
+        }
+        catch (RegexMatchTimeoutException)
+        {
+            faults.Remove(fault);
+            return false;
         }
     }
 }
