@@ -42,14 +42,14 @@ $Pwsh = @([Environment]::ProcessPath) + @(if ([IO.Path]::GetFileNameWithoutExten
 
 function Step([string] $Title) { Write-Host "`n==> $Title" -ForegroundColor Cyan }
 function Exec([string] $What, [scriptblock] $Command) {
-    & $Command
+    & $Command | Out-Host
     if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
 }
 function Invoke-Pwsh { & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive @args }
 # Runs a script block in a fresh pwsh, its arguments passed as quoted literals.
 function Invoke-PwshScript([scriptblock] $Script, [string[]] $ArgumentList) {
     $literals = $ArgumentList | ForEach-Object { "'" + $_.Replace("'", "''") + "'" }
-    Invoke-Pwsh -Command "& { $Script } $($literals -join ' ')"
+    Invoke-Pwsh -Command "& { $Script } $($literals -join ' ')" | Out-Host
 }
 
 function Invoke-Build {
@@ -115,7 +115,7 @@ function Test-Xunit([IO.FileInfo] $Project) {
     Step "dotnet test $($Project.BaseName)"
     $trx = Join-Path $Results "$($Project.BaseName).trx"
     Remove-Item $trx -ErrorAction SilentlyContinue
-    dotnet test $Project.FullName -c $Configuration --no-build --nologo --results-directory $Results --logger "trx;LogFileName=$($Project.BaseName).trx"
+    dotnet test $Project.FullName -c $Configuration --no-build --nologo --results-directory $Results --logger "trx;LogFileName=$($Project.BaseName).trx" | Out-Host
     $exit = $LASTEXITCODE
     if (-not (Test-Path $trx)) { return Suite "xunit: $($Project.BaseName)" 0 0 0 "no TRX (exit code $exit)" }
     $c = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
@@ -157,9 +157,9 @@ function Test-Contract {
     Remove-Item $junit -ErrorAction SilentlyContinue
     Push-Location $dir
     try {
-        npm ci --no-audit --no-fund
+        npm ci --no-audit --no-fund | Out-Host
         if ($LASTEXITCODE -ne 0) { return Suite 'node: tests/contract' 0 0 0 'npm ci failed' }
-        npm test -- --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit "--test-reporter-destination=$junit"
+        npm test -- --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit "--test-reporter-destination=$junit" | Out-Host
         $exit = $LASTEXITCODE
     }
     finally { Pop-Location }
@@ -205,7 +205,7 @@ function Invoke-Demo {
         Step 'Demo'
         Invoke-Pwsh -File (Join-Path $Root 'build/demo.ps1') -ModuleManifest (Join-Path $ModuleDir 'KustoConnect.psd1') `
             -ArmEndpoint $emulator.Url -AuthorityHost $emulator.AuthorityHost -CertificatePath $emulator.CertificatePath `
-            -TenantId $emulator.TenantId -SubscriptionId $emulator.SubscriptionId
+            -TenantId $emulator.TenantId -SubscriptionId $emulator.SubscriptionId | Out-Host
         return $LASTEXITCODE
     }
     finally { Stop-EmulatorProcess -Emulator $emulator }
@@ -214,7 +214,7 @@ function Invoke-Demo {
 function Invoke-Bench {
     Invoke-Build
     Step 'bench/ColdStart'
-    Invoke-Pwsh -File (Join-Path $Root 'bench/ColdStart/ColdStart.ps1') -ModuleDirectory $ModuleDir
+    Invoke-Pwsh -File (Join-Path $Root 'bench/ColdStart/ColdStart.ps1') -ModuleDirectory $ModuleDir | Out-Host
     foreach ($project in Get-ChildItem (Join-Path $Root 'bench/*/*.csproj')) {
         Step "bench: $($project.BaseName)"
         Exec $project.BaseName { dotnet run -c Release --project $project.FullName }

@@ -37,7 +37,9 @@ Describe 'Beside <Fixture> (Azure.Core <AzureCore>), loaded <Order>' -ForEach $s
         $name = "coexist-$($Fixture.Substring($Fixture.Length - 3))-$Order".ToLowerInvariant()
         $output = Invoke-FreshPwsh -File (Join-Path $PSScriptRoot 'Coexistence.Case.ps1') -ArgumentList @('-Order', $Order, '-EmulatorJson', $emulatorJson, '-ConnectionName', $name) `
             -Environment @{ STANDIN_AZURE_SDK = $sdkFolder; PSModulePath = $standIns + [System.IO.Path]::PathSeparator + $env:PSModulePath }
-        $script:result = $output[-1] | ConvertFrom-Json
+        $last = @($output) | Where-Object { "$_" -match '^\{"Order"' } | Select-Object -Last 1
+        if (-not $last) { throw "The case wrote no result line. Its output:$([Environment]::NewLine)$(@($output) -join [Environment]::NewLine)" }
+        $script:result = $last | ConvertFrom-Json
         $script:name = $name
     }
 
