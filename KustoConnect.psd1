@@ -1,6 +1,8 @@
 @{
-    RootModule           = 'KustoConnect.dll'
-    # Filled in by build.ps1 from <Version> in Directory.Build.props, the one version source.
+    # PowerShell 7.4+ loads the net8.0 cmdlets (the engine and the Azure SDK in their own load context, from
+    # dependencies/); Windows PowerShell 5.1 the net472 build in desktop/. See docs/loading.md.
+    RootModule           = if ($PSEdition -eq 'Core') { 'KustoConnect.dll' } else { 'desktop/KustoConnect.dll' }
+    # `dotnet publish` (build/Module.targets) writes <Version> of Directory.Build.props, the one version source, here.
     ModuleVersion        = '0.0.0'
     GUID                 = 'c6a4f3a2-0d1e-4b7a-9f35-2e8d5c1b7a64'
     Author               = 'KustoConnect contributors'
@@ -37,7 +39,9 @@
     PrivateData          = @{
         PSData = @{
             Tags       = @('Azure', 'AzureDataExplorer', 'Kusto', 'IoTHub', 'EventHub', 'DataConnection', 'ARM')
-            ProjectUri = ''
+            ProjectUri   = 'https://github.com/kustoconnect/KustoConnect'
+            LicenseUri   = 'https://github.com/kustoconnect/KustoConnect/blob/main/LICENSE'
+            ReleaseNotes = 'First release: create, list, update, validate and remove IoT Hub, Event Hub, Event Grid and Cosmos DB data connections through ARM; sign-in as a service principal, managed identity, device code or through Az.Accounts; -AsJob, -NoWait and Wait-KustoOperation; a local emulator of ARM and Entra ID (Start-KustoEmulator). Runs beside other modules'' Azure SDKs on PowerShell 7.4+ and Windows PowerShell 5.1.'
         }
     }
 }

@@ -1,405 +1,239 @@
 #Requires -Version 7.0
 <#
 .SYNOPSIS
-    The one entry point for building, testing, demoing and packaging KustoConnect.
+    Build, test, demo and package KustoConnect over the standard tools: dotnet build/publish/test, PSResourceGet,
+    Invoke-Pester, npm.
 
 .DESCRIPTION
-    Run from a fresh clone (only the .NET SDK, Node.js and npm installed):
-        dotnet tool restore && dotnet pwsh ./build.ps1 demo
-        dotnet tool restore && dotnet pwsh ./build.ps1 test
+    From a fresh clone (the .NET SDK and Node.js): `dotnet tool restore && dotnet pwsh ./build.ps1 demo` (or test).
 
-    Tasks
-      build    dotnet build KustoConnect.sln, then assemble the module into out/KustoConnect/<version>/
-               (<version> is <Version> from Directory.Build.props, the one version source).
-      test     build, then every suite one after another; prints each suite's counts, one aligned block, and a
-               final line "N passed, N failed". Exits non-zero when a test failed, a suite could not run, or no
-               test ran at all. Results go to out/test-results/.
-      demo     build, start the emulator (--operation-duration 3) and run build/demo.ps1 against it.
-      package  build, then zip out/KustoConnect into out/KustoConnect.<version>.zip.
-      bench    run each bench/*/*.csproj (Release): requests per second and latency against the emulator.
-      clean    remove out/ and the bin/ and obj/ folders of every project.
-
-    Test suites
-      xunit     dotnet test --no-build for each tests/*/*.csproj; counts from the TRX <Counters> element.
-      pester    tests/pester/*.Tests.ps1 run by Pester 5.7.1 (NuGet package, restored through
-                build/tools/Tools.csproj) in a fresh `pwsh -NoProfile` child. The tests get these environment
-                variables:
-                  KUSTOCONNECT_MODULE_MANIFEST  absolute path of out/KustoConnect/<version>/KustoConnect.psd1
-                  KUSTOCONNECT_EMULATOR_DLL     absolute path of the built KustoConnect.Emulator.dll
-                  KUSTOCONNECT_BUILD_HELPERS    absolute path of build/EmulatorProcess.psm1
-                                                (Start-EmulatorProcess / Stop-EmulatorProcess)
-      contract  only when tests/contract/package.json exists: `npm ci` (`npm install` without a lock file), then
-                    npm test -- --test-reporter=spec --test-reporter-destination=stdout
-                                --test-reporter=junit --test-reporter-destination=<out/test-results/contract.junit.xml>
-                The same three environment variables are set. So the package.json's `test` script must be
-                node's test runner with options only and NO file arguments (node finds **/*.test.{js,mjs,cjs}
-                and test/**/*.{js,mjs,cjs} itself; arguments npm appends after a file name are not read as options):
-                    "scripts": { "test": "node --test" }
-                (extra options such as --test-concurrency=1 may follow `--test`). Counts are read from the JUnit file.
+      build    dotnet build KustoConnect.sln, then `dotnet publish src/KustoConnect -f net8.0`, which assembles the
+               module in out/module/KustoConnect/<Version> (build/Module.targets; <Version> of Directory.Build.props).
+      package  build, then Publish-PSResource to a local PSResourceGet repository: out/repository/KustoConnect.<Version>.nupkg.
+      test     package; install the package from out/repository into out/installed (Save-PSResource) and put that
+               folder on PSModulePath, so the Pester suites import KustoConnect by name; publish the coexistence
+               fixtures (tests/fixtures) into out/fixtures; then dotnet test for each tests/*/*.csproj, Invoke-Pester
+               with tests/pester/PesterConfiguration.psd1 in a fresh pwsh, and npm test in tests/contract.
+               Prints each suite's counts and a last line "N passed, N failed"; exits 1 when a test failed, a suite
+               did not run properly, or no test ran.
+      demo     build, start the emulator and run build/demo.ps1 against it.
+      bench    bench/ColdStart/ColdStart.ps1 (cold start against Microsoft's JS SDK) and bench/KustoConnect.Bench.
+      clean    remove out/ and every project's bin/ and obj/.
 #>
 [CmdletBinding()]
 param(
     [ValidateSet('build', 'test', 'demo', 'package', 'bench', 'clean')]
     [string] $Task = 'build',
-
     [string] $Configuration = 'Release'
 )
 
 $ErrorActionPreference = 'Stop'
 Set-StrictMode -Version 3.0
+$env:DOTNET_NOLOGO = '1'; $env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
 
-$RepoRoot = $PSScriptRoot
-$PesterVersion = '5.7.1'   # keep in step with build/tools/Tools.csproj
-$OutDir = Join-Path $RepoRoot 'out'
-$ModuleRoot = Join-Path $OutDir 'KustoConnect'
-$TestResultsDir = Join-Path $OutDir 'test-results'
-$EmulatorHelpers = Join-Path $RepoRoot 'build/EmulatorProcess.psm1'
+$Root = $PSScriptRoot
+$Out = Join-Path $Root 'out'
+$Results = Join-Path $Out 'test-results'
+$Version = ([xml](Get-Content -Raw (Join-Path $Root 'Directory.Build.props'))).Project.PropertyGroup.Version | Where-Object { $_ } | Select-Object -First 1
+$ModuleDir = Join-Path $Out "module/KustoConnect/$Version"
+$Repository = Join-Path $Out 'repository'
+$Installed = Join-Path $Out 'installed'
+$Pwsh = @([Environment]::ProcessPath) + @(if ([IO.Path]::GetFileNameWithoutExtension([Environment]::ProcessPath) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
 
-Import-Module (Join-Path $RepoRoot 'build/Build.psm1') -Force
-
-$env:DOTNET_NOLOGO = '1'
-$env:DOTNET_CLI_TELEMETRY_OPTOUT = '1'
-$env:DOTNET_SKIP_FIRST_TIME_EXPERIENCE = '1'
-
-$Dotnet = Assert-Command 'dotnet' 'to build and test (install the .NET SDK)'
-$Version = Get-ProjectVersion (Join-Path $RepoRoot 'Directory.Build.props')
-$ModuleDir = Join-Path $ModuleRoot $Version
-$ManifestPath = Join-Path $ModuleDir 'KustoConnect.psd1'
-$EmulatorDll = Join-Path $RepoRoot "src/KustoConnect.Emulator/bin/$Configuration/net10.0/KustoConnect.Emulator.dll"
-
-# Assemblies PowerShell itself provides: never shipped in the module folder.
-$HostProvidedAssemblies = @(
-    'System.Management.Automation.dll'
-    'Microsoft.Management.Infrastructure.dll'
-    'Microsoft.PowerShell.*.dll'
-    'Microsoft.WSMan.*.dll'
-)
-
-function Invoke-BuildTask {
-    Write-Step "Build KustoConnect.sln ($Configuration)"
-    Invoke-Native $Dotnet @('build', (Join-Path $RepoRoot 'KustoConnect.sln'), '-c', $Configuration, '--nologo') 'dotnet build'
-
-    Write-Step "Assemble module KustoConnect $Version"
-    # Wipe every previously assembled version so the folder (and a package made from it) holds exactly this build.
-    if (Test-Path -LiteralPath $ModuleRoot) { Remove-Item -LiteralPath $ModuleRoot -Recurse -Force }
-    $null = New-Item -ItemType Directory -Path $ModuleDir -Force
-
-    $binDir = Join-Path $RepoRoot "src/KustoConnect/bin/$Configuration/netstandard2.0"
-    if (-not (Test-Path -LiteralPath (Join-Path $binDir 'KustoConnect.dll') -PathType Leaf)) {
-        throw "KustoConnect.dll not found in '$binDir' after the build."
-    }
-    $assemblies = Get-ChildItem -LiteralPath $binDir -Filter '*.dll' -File | Where-Object {
-        $name = $_.Name
-        -not ($HostProvidedAssemblies | Where-Object { $name -like $_ })
-    }
-    $assemblies | Copy-Item -Destination $ModuleDir
-    # The dependency manifest lets an AssemblyDependencyResolver (the engine's load context) find the dependencies.
-    $depsJson = Join-Path $binDir 'KustoConnect.deps.json'
-    if (Test-Path -LiteralPath $depsJson) { Copy-Item -LiteralPath $depsJson -Destination $ModuleDir }
-
-    $sourceManifest = Join-Path $RepoRoot 'KustoConnect.psd1'
-    if (-not (Test-Path -LiteralPath $sourceManifest -PathType Leaf)) {
-        throw "The module manifest '$sourceManifest' is missing."
-    }
-    $manifestText = Get-Content -LiteralPath $sourceManifest -Raw
-    $pattern = '(?m)^(\s*ModuleVersion\s*=\s*)([''"])[^''"\r\n]*\2'
-    if ($manifestText -notmatch $pattern) {
-        throw "No ModuleVersion = '...' line in '$sourceManifest'."
-    }
-    $manifestText = [regex]::Replace($manifestText, $pattern, { param($m) "$($m.Groups[1].Value)'$Version'" }, 'None')
-    # UTF-8 with BOM: Windows PowerShell 5.1 reads a BOM-less .psd1 as the ANSI code page.
-    Set-Content -LiteralPath $ManifestPath -Value $manifestText -Encoding utf8BOM -NoNewline
-
-    $moduleFiles = Join-Path $RepoRoot 'module'
-    if (Test-Path -LiteralPath $moduleFiles -PathType Container) {
-        # Everything but dot-files (.gitkeep and the like), sub-folders preserved.
-        Get-ChildItem -LiteralPath $moduleFiles | Copy-Item -Destination $ModuleDir -Recurse -Force
-    }
-
-    # The emulator ships inside the module (Start-KustoEmulator runs emulator/KustoConnect.Emulator.dll with `dotnet`):
-    # its build output as is (assemblies, deps/runtimeconfig json, native SQLite under runtimes/, world.default.json),
-    # without debug symbols or XML docs.
-    $emulatorBin = Split-Path -Parent $EmulatorDll
-    if (-not (Test-Path -LiteralPath $EmulatorDll -PathType Leaf)) {
-        throw "KustoConnect.Emulator.dll not found in '$emulatorBin' after the build."
-    }
-    $emulatorDir = Join-Path $ModuleDir 'emulator'
-    $null = New-Item -ItemType Directory -Path $emulatorDir -Force
-    Get-ChildItem -LiteralPath $emulatorBin | Where-Object { $_.Extension -notin '.pdb', '.xml' } |
-        Copy-Item -Destination $emulatorDir -Recurse -Force
-    foreach ($required in 'KustoConnect.Emulator.dll', 'KustoConnect.Emulator.runtimeconfig.json', 'KustoConnect.Emulator.deps.json', 'world.default.json') {
-        if (-not (Test-Path -LiteralPath (Join-Path $emulatorDir $required) -PathType Leaf)) {
-            throw "The emulator's build output lacks '$required'."
-        }
-    }
-
-    Write-Step 'Generate cmdlet help (en-US/KustoConnect.dll-Help.xml)'
-    # From the cmdlets' metadata, their XML doc comments and help/Examples.psd1; in a fresh pwsh so that this
-    # session never loads (and locks) the module it just assembled.
-    $pwsh = Get-PwshInvocation
-    $helpArguments = @($pwsh.Prefix) + @(
-        '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'build/New-CmdletHelp.ps1'),
-        '-ModuleManifest', $ManifestPath,
-        '-XmlDocPath', (Join-Path $binDir 'KustoConnect.xml'),
-        '-ExamplesPath', (Join-Path $RepoRoot 'help/Examples.psd1'),
-        '-OutputPath', (Join-Path $ModuleDir 'en-US/KustoConnect.dll-Help.xml'))
-    Invoke-Native $pwsh.FilePath $helpArguments 'cmdlet help generation'
-
-    $written = Import-PowerShellDataFile -LiteralPath $ManifestPath
-    if ($written.ModuleVersion -ne $Version) {
-        throw "The assembled manifest has ModuleVersion '$($written.ModuleVersion)', expected '$Version'."
-    }
-    $files = @(Get-ChildItem -LiteralPath $ModuleDir -Recurse -File)
-    Write-Note "$($files.Count) files in $ModuleDir"
+function Step([string] $Title) { Write-Host "`n==> $Title" -ForegroundColor Cyan }
+function Exec([string] $What, [scriptblock] $Command) {
+    & $Command | Out-Host
+    if ($LASTEXITCODE -ne 0) { throw "$What failed (exit code $LASTEXITCODE)." }
+}
+function Invoke-Pwsh { & $Pwsh[0] @($Pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive @args }
+# Runs a script block in a fresh pwsh, its arguments passed as quoted literals.
+function Invoke-PwshScript([scriptblock] $Script, [string[]] $ArgumentList) {
+    $literals = $ArgumentList | ForEach-Object { "'" + $_.Replace("'", "''") + "'" }
+    Invoke-Pwsh -Command "& { $Script } $($literals -join ' ')" | Out-Host
 }
 
-function Invoke-XunitSuites {
-    $projects = @(Get-ChildItem -Path (Join-Path $RepoRoot 'tests/*/*.csproj') -File | Sort-Object FullName)
-    if ($projects.Count -eq 0) {
-        return New-SuiteResult -Name 'xunit' -Problem 'no tests/*/*.csproj found'
-    }
-    foreach ($project in $projects) {
-        $name = $project.BaseName
-        Write-Step "xunit: $name"
-        $trx = Join-Path $TestResultsDir "$name.trx"
-        if (Test-Path -LiteralPath $trx) { Remove-Item -LiteralPath $trx -Force }
-        $exitCode = Invoke-Process $Dotnet @('test', $project.FullName, '--no-build', '-c', $Configuration, '--nologo',
-            '--results-directory', $TestResultsDir, '--logger', "trx;LogFileName=$name.trx")
-        $suite = if (-not (Test-Path -LiteralPath $trx)) {
-            New-SuiteResult -Name "xunit: $name" -Problem "no TRX written (dotnet test exit code $exitCode)"
+function Invoke-Build {
+    Step "Build KustoConnect.sln ($Configuration)"
+    Exec 'dotnet build' { dotnet build (Join-Path $Root 'KustoConnect.sln') -c $Configuration --nologo }
+    Step "Publish the module KustoConnect $Version"
+    if (Test-Path $ModuleDir) { Remove-Item $ModuleDir -Recurse -Force }
+    Exec 'dotnet publish' { dotnet publish (Join-Path $Root 'src/KustoConnect/KustoConnect.csproj') -c $Configuration -f net8.0 --no-build --nologo }
+    $size = (Get-ChildItem $ModuleDir -Recurse -File | Measure-Object Length -Sum).Sum
+    Write-Host ('    {0} ({1:N1} MiB installed)' -f $ModuleDir, ($size / 1MB))
+}
+
+function Invoke-Package {
+    Invoke-Build
+    Step "Package KustoConnect $Version (Publish-PSResource to out/repository)"
+    $null = New-Item -ItemType Directory $Repository -Force
+    Get-ChildItem $Repository -Filter 'KustoConnect.*.nupkg' | Remove-Item -Force
+    Invoke-PwshScript {
+        param($repository, $module)
+        $ErrorActionPreference = 'Stop'
+        $name = 'KustoConnectBuild' + [guid]::NewGuid().ToString('N')
+        Register-PSResourceRepository -Name $name -Uri $repository -Trusted
+        try { Publish-PSResource -Path $module -Repository $name } finally { Unregister-PSResourceRepository -Name $name }
+    } $Repository, $ModuleDir
+    if ($LASTEXITCODE -ne 0) { throw 'Publish-PSResource failed.' }
+    $package = Join-Path $Repository "KustoConnect.$Version.nupkg"
+    Write-Host ('    {0} ({1:N1} MiB)' -f $package, ((Get-Item $package).Length / 1MB))
+}
+
+function Install-Package {
+    Step 'Install KustoConnect from out/repository into out/installed (Save-PSResource)'
+    if (Test-Path $Installed) { Remove-Item $Installed -Recurse -Force }
+    $null = New-Item -ItemType Directory $Installed
+    Invoke-PwshScript {
+        param($repository, $installed, $version)
+        $ErrorActionPreference = 'Stop'
+        $name = 'KustoConnectBuild' + [guid]::NewGuid().ToString('N')
+        Register-PSResourceRepository -Name $name -Uri $repository -Trusted
+        try { Save-PSResource -Name KustoConnect -Version $version -Repository $name -Path $installed -TrustRepository -SkipDependencyCheck }
+        finally { Unregister-PSResourceRepository -Name $name }
+    } $Repository, $Installed, $Version
+    if ($LASTEXITCODE -ne 0) { throw 'Save-PSResource failed.' }
+}
+
+function Publish-Fixtures {
+    Step 'Coexistence fixtures: other Azure SDKs restored from NuGet (tests/fixtures -> out/fixtures)'
+    foreach ($project in Get-ChildItem (Join-Path $Root 'tests/fixtures/*/*.csproj')) {
+        Exec "dotnet publish $($project.BaseName)" {
+            dotnet publish $project.FullName -c $Configuration --nologo -v quiet -o (Join-Path $Out "fixtures/$($project.BaseName)")
         }
-        else {
-            $counts = Read-TrxCounts $trx
-            $problem = if ($exitCode -ne 0 -and $counts.Failed -eq 0) { "dotnet test exit code $exitCode" }
-            New-SuiteResult -Name "xunit: $name" -Passed $counts.Passed -Failed $counts.Failed -Skipped $counts.Skipped -Problem $problem
-        }
-        Write-SuiteLine $suite
-        $suite
     }
 }
 
-function Get-PesterManifestPath {
-    Write-Step "Restore tools (Pester $PesterVersion)"
-    Invoke-Native $Dotnet @('restore', (Join-Path $RepoRoot 'build/tools/Tools.csproj'), '--nologo', '-v', 'quiet') 'Restoring build/tools/Tools.csproj'
-    $packagesRoot = Get-NuGetPackagesRoot $Dotnet
-    $manifest = Join-Path $packagesRoot "pester/$PesterVersion/tools/Pester.psd1"
-    if (-not (Test-Path -LiteralPath $manifest -PathType Leaf)) {
-        throw "Pester $PesterVersion was restored but '$manifest' does not exist."
-    }
-    return $manifest
+function Suite([string] $Name, [int] $Passed, [int] $Failed, [int] $Skipped, [string] $Problem) {
+    $suite = [pscustomobject]@{ Name = $Name; Passed = $Passed; Failed = $Failed; Skipped = $Skipped; Problem = $Problem }
+    $line = '    {0,-38} {1,5} passed {2,4} failed {3,4} skipped' -f $Name, $Passed, $Failed, $Skipped
+    if ($Problem) { $line += "  <- $Problem" } elseif ($Passed + $Failed -eq 0) { $line += '  <- no tests' }
+    Write-Host $line -ForegroundColor ($Problem -or $Failed -or ($Passed + $Failed -eq 0) ? 'Red' : 'Green')
+    $suite
 }
 
-function Invoke-PesterSuite {
-    $name = 'pester: tests/pester'
-    $testDir = Join-Path $RepoRoot 'tests/pester'
-    if (-not (Get-ChildItem -Path (Join-Path $testDir '*.Tests.ps1') -File -ErrorAction SilentlyContinue)) {
-        return New-SuiteResult -Name $name -Problem 'no tests/pester/*.Tests.ps1 found'
-    }
+function Test-Xunit([IO.FileInfo] $Project) {
+    Step "dotnet test $($Project.BaseName)"
+    $trx = Join-Path $Results "$($Project.BaseName).trx"
+    Remove-Item $trx -ErrorAction SilentlyContinue
+    dotnet test $Project.FullName -c $Configuration --no-build --nologo --results-directory $Results --logger "trx;LogFileName=$($Project.BaseName).trx" | Out-Host
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $trx)) { return Suite "xunit: $($Project.BaseName)" 0 0 0 "no TRX (exit code $exit)" }
+    $c = ([xml](Get-Content -Raw $trx)).TestRun.ResultSummary.Counters
+    $failed = [int]$c.failed + [int]$c.error + [int]$c.timeout + [int]$c.aborted
+    Suite "xunit: $($Project.BaseName)" $c.passed $failed ([int]$c.total - [int]$c.executed) ($exit -ne 0 -and $failed -eq 0 ? "exit code $exit" : '')
+}
+
+function Test-Pester {
+    Step 'Invoke-Pester tests/pester (PesterConfiguration.psd1, fresh pwsh, KustoConnect imported by name)'
+    $summary = Join-Path $Results 'pester.json'
+    Remove-Item $summary -ErrorAction SilentlyContinue
+    # Pester from NuGet (build/tools/Tools.csproj downloads it into the global packages folder).
+    Exec 'dotnet restore build/tools' { dotnet restore (Join-Path $Root 'build/tools/Tools.csproj') --nologo -v quiet }
+    $packages = $env:NUGET_PACKAGES ? $env:NUGET_PACKAGES : ((dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', '')
+    $pester = Join-Path $packages 'pester/5.7.1/tools/Pester.psd1'
+    Invoke-PwshScript {
+        param($pester, $tests, $summary, $report)
+        $ErrorActionPreference = 'Stop'
+        Import-Module $pester
+        Set-Location $tests
+        $configuration = New-PesterConfiguration -Hashtable (Import-PowerShellDataFile ./PesterConfiguration.psd1)
+        $configuration.TestResult.OutputPath = $report
+        $configuration.Run.PassThru = $true
+        $r = Invoke-Pester -Configuration $configuration
+        @{ Passed = $r.PassedCount; Failed = $r.FailedCount; Skipped = $r.SkippedCount + $r.NotRunCount
+           Blocks = $r.FailedBlocksCount; Containers = $r.FailedContainersCount } | ConvertTo-Json | Set-Content $summary
+    } $pester, (Join-Path $Root 'tests/pester'), $summary, (Join-Path $Results 'pester.nunit.xml')
+    $exit = $LASTEXITCODE
+    if (-not (Test-Path $summary)) { return Suite 'pester: tests/pester' 0 0 0 "no summary (exit code $exit)" }
+    $s = Get-Content -Raw $summary | ConvertFrom-Json
+    $problem = @(if ($s.Containers) { "$($s.Containers) file(s) failed to run" }; if ($s.Blocks) { "$($s.Blocks) block(s) failed" }) -join '; '
+    Suite 'pester: tests/pester' $s.Passed $s.Failed $s.Skipped $problem
+}
+
+function Test-Contract {
+    $dir = Join-Path $Root 'tests/contract'
+    Step 'npm test tests/contract'
+    $junit = Join-Path $Results 'contract.junit.xml'
+    Remove-Item $junit -ErrorAction SilentlyContinue
+    Push-Location $dir
     try {
-        $pesterManifest = Get-PesterManifestPath
+        npm ci --no-audit --no-fund | Out-Host
+        if ($LASTEXITCODE -ne 0) { return Suite 'node: tests/contract' 0 0 0 'npm ci failed' }
+        npm test -- --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit "--test-reporter-destination=$junit" | Out-Host
+        $exit = $LASTEXITCODE
     }
-    catch {
-        return New-SuiteResult -Name $name -Problem $_.Exception.Message
-    }
-
-    Write-Step 'Pester: tests/pester (fresh pwsh -NoProfile)'
-    $summaryPath = Join-Path $TestResultsDir 'pester.summary.json'
-    $reportPath = Join-Path $TestResultsDir 'pester.nunit.xml'
-    foreach ($file in $summaryPath, $reportPath) { if (Test-Path -LiteralPath $file) { Remove-Item -LiteralPath $file -Force } }
-
-    $pwsh = Get-PwshInvocation
-    $arguments = @($pwsh.Prefix) + @(
-        '-NoProfile', '-NonInteractive', '-File', (Join-Path $RepoRoot 'build/Invoke-PesterSuite.ps1'),
-        '-PesterManifest', $pesterManifest,
-        '-TestPath', $testDir,
-        '-SummaryPath', $summaryPath,
-        '-ReportPath', $reportPath)
-    $exitCode = Invoke-Process $pwsh.FilePath $arguments
-
-    if (-not (Test-Path -LiteralPath $summaryPath)) {
-        $suite = New-SuiteResult -Name $name -Problem "no summary written (pwsh exit code $exitCode)"
-    }
-    else {
-        $summary = Get-Content -LiteralPath $summaryPath -Raw | ConvertFrom-Json
-        $problems = @()
-        if ($summary.FailedContainersCount -gt 0) { $problems += "$($summary.FailedContainersCount) test file(s) failed to run" }
-        if ($summary.FailedBlocksCount -gt 0) { $problems += "$($summary.FailedBlocksCount) block(s) failed in setup or teardown" }
-        if ($exitCode -ne 0 -and $summary.Failed -eq 0 -and $problems.Count -eq 0) { $problems += "pwsh exit code $exitCode" }
-        $suite = New-SuiteResult -Name $name -Passed $summary.Passed -Failed $summary.Failed `
-            -Skipped ($summary.Skipped + $summary.NotRun) -Problem ($problems -join '; ')
-    }
-    Write-SuiteLine $suite
-    return $suite
+    finally { Pop-Location }
+    if (-not (Test-Path $junit)) { return Suite 'node: tests/contract' 0 0 0 "no JUnit report (exit code $exit)" }
+    $cases = @(([xml](Get-Content -Raw $junit)).SelectNodes('//testcase'))
+    $failed = @($cases | Where-Object { $_.SelectSingleNode('failure|error') }).Count
+    $skipped = @($cases | Where-Object { $_.SelectSingleNode('skipped') }).Count
+    Suite 'node: tests/contract' ($cases.Count - $failed - $skipped) $failed $skipped ($exit -ne 0 -and $failed -eq 0 ? "exit code $exit" : '')
 }
 
-function Invoke-ContractSuite {
-    $name = 'node: tests/contract'
-    $contractDir = Join-Path $RepoRoot 'tests/contract'
-    if (-not (Test-Path -LiteralPath (Join-Path $contractDir 'package.json') -PathType Leaf)) {
-        Write-Step 'Contract: tests/contract'
-        Write-Note 'The contract suite is absent (no tests/contract/package.json): not counted.'
-        return $null
+function Invoke-Test {
+    foreach ($tool in 'node', 'npm') {
+        if (-not (Get-Command $tool -CommandType Application -ErrorAction SilentlyContinue)) { throw "'$tool' is not on PATH: the contract suite needs Node.js." }
     }
-    Write-Step 'Contract: tests/contract (npm)'
-    $npm = Assert-Command 'npm' 'for the contract suite in tests/contract (install Node.js and npm)'
-    $junit = Join-Path $TestResultsDir 'contract.junit.xml'
-    if (Test-Path -LiteralPath $junit) { Remove-Item -LiteralPath $junit -Force }
-
-    $install = (Test-Path -LiteralPath (Join-Path $contractDir 'package-lock.json')) ? 'ci' : 'install'
-    $exitCode = Invoke-Process $npm @($install, '--no-audit', '--no-fund') -WorkingDirectory $contractDir
-    if ($exitCode -ne 0) {
-        return New-SuiteResult -Name $name -Problem "npm $install failed (exit code $exitCode)"
-    }
-    $exitCode = Invoke-Process $npm @('test', '--', '--test-reporter=spec', '--test-reporter-destination=stdout',
-        '--test-reporter=junit', "--test-reporter-destination=$junit") -WorkingDirectory $contractDir
-
-    $suite = if (-not (Test-Path -LiteralPath $junit)) {
-        New-SuiteResult -Name $name -Problem "no JUnit report written (npm test exit code $exitCode); the test script must be 'node --test' with options only"
-    }
-    else {
-        $counts = Read-JUnitCounts $junit
-        $problem = if ($exitCode -ne 0 -and $counts.Failed -eq 0) { "npm test exit code $exitCode" }
-        New-SuiteResult -Name $name -Passed $counts.Passed -Failed $counts.Failed -Skipped $counts.Skipped -Problem $problem
-    }
-    Write-SuiteLine $suite
-    return $suite
+    Invoke-Package
+    Install-Package
+    Publish-Fixtures
+    $null = New-Item -ItemType Directory $Results -Force
+    $env:PSModulePath = $Installed + [IO.Path]::PathSeparator + $env:PSModulePath
+    $env:KUSTOCONNECT_FIXTURES = Join-Path $Out 'fixtures'
+    $env:KUSTOCONNECT_EMULATOR_DLL = Join-Path $Installed "KustoConnect/$Version/emulator/KustoConnect.Emulator.dll"
+    $env:KUSTOCONNECT_BUILD_HELPERS = Join-Path $Root 'build/EmulatorProcess.psm1'
+    $env:KUSTOCONNECT_MODULE_MANIFEST = Join-Path $Installed "KustoConnect/$Version/KustoConnect.psd1"
+    $suites = @(
+        foreach ($project in Get-ChildItem (Join-Path $Root 'tests/*/*.csproj') | Sort-Object FullName) { Test-Xunit $project }
+        Test-Pester
+        Test-Contract
+    )
+    $passed = ($suites | Measure-Object Passed -Sum).Sum
+    $failed = ($suites | Measure-Object Failed -Sum).Sum
+    Step 'Test summary'
+    foreach ($suite in $suites) { $null = Suite $suite.Name $suite.Passed $suite.Failed $suite.Skipped $suite.Problem }
+    Write-Host "`n$passed passed, $failed failed"
+    return ($failed -eq 0 -and $passed -gt 0 -and -not ($suites | Where-Object Problem))
 }
 
-function Invoke-TestTask {
-    # Fail fast, before the build, when a suite's tools are missing.
-    if (Test-Path -LiteralPath (Join-Path $RepoRoot 'tests/contract/package.json') -PathType Leaf) {
-        $null = Assert-Command 'node' 'for the contract suite in tests/contract (install Node.js)'
-        $null = Assert-Command 'npm' 'for the contract suite in tests/contract (install Node.js and npm)'
-    }
-    Invoke-BuildTask
-    $null = New-Item -ItemType Directory -Path $TestResultsDir -Force
-
-    $testEnvironment = @{
-        KUSTOCONNECT_MODULE_MANIFEST = $ManifestPath
-        KUSTOCONNECT_EMULATOR_DLL    = $EmulatorDll
-        KUSTOCONNECT_BUILD_HELPERS   = $EmulatorHelpers
-    }
-    $saved = @{}
-    foreach ($key in $testEnvironment.Keys) {
-        $saved[$key] = [Environment]::GetEnvironmentVariable($key)
-        [Environment]::SetEnvironmentVariable($key, $testEnvironment[$key])
-    }
-    $stopwatch = [System.Diagnostics.Stopwatch]::StartNew()
+function Invoke-Demo {
+    Invoke-Build
+    Import-Module (Join-Path $Root 'build/EmulatorProcess.psm1') -Force
+    Step 'Start the emulator'
+    $emulator = Start-EmulatorProcess -DllPath (Join-Path $ModuleDir 'emulator/KustoConnect.Emulator.dll') -OperationDurationSeconds 3
     try {
-        $suites = [System.Collections.Generic.List[object]]::new()
-        foreach ($suite in @(Invoke-XunitSuites)) { $suites.Add($suite) }
-        $suites.Add((Invoke-PesterSuite))
-        $contract = Invoke-ContractSuite
-        if ($null -ne $contract) { $suites.Add($contract) }
+        Step 'Demo'
+        Invoke-Pwsh -File (Join-Path $Root 'build/demo.ps1') -ModuleManifest (Join-Path $ModuleDir 'KustoConnect.psd1') `
+            -ArmEndpoint $emulator.Url -AuthorityHost $emulator.AuthorityHost -CertificatePath $emulator.CertificatePath `
+            -TenantId $emulator.TenantId -SubscriptionId $emulator.SubscriptionId | Out-Host
+        return $LASTEXITCODE
     }
-    finally {
-        foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) }
-    }
-
-    $passed = ($suites | Measure-Object -Property Passed -Sum).Sum
-    $failed = ($suites | Measure-Object -Property Failed -Sum).Sum
-    $broken = @($suites | Where-Object { $_.Problem })
-
-    Write-Step ("Test summary ({0:N0} s)" -f $stopwatch.Elapsed.TotalSeconds)
-    Write-SuiteTable $suites.ToArray()
-    if ($broken.Count -gt 0) {
-        Write-Host "    $($broken.Count) suite(s) did not run properly: $(($broken | ForEach-Object Name) -join ', ')" -ForegroundColor Red
-    }
-    if ($passed + $failed -eq 0) {
-        Write-Host '    No test ran.' -ForegroundColor Red
-    }
-    Write-Host ''
-    Write-Host "$passed passed, $failed failed"
-    return ($failed -eq 0 -and $broken.Count -eq 0 -and $passed -gt 0)
+    finally { Stop-EmulatorProcess -Emulator $emulator }
 }
 
-function Invoke-DemoTask {
-    Invoke-BuildTask
-    $demoScript = Join-Path $RepoRoot 'build/demo.ps1'
-    if (-not (Test-Path -LiteralPath $demoScript -PathType Leaf)) {
-        throw "The demo script '$demoScript' is missing."
-    }
-    Import-Module $EmulatorHelpers -Force
-
-    Write-Step 'Start the emulator'
-    $emulator = Start-EmulatorProcess -DllPath $EmulatorDll -OperationDurationSeconds 3
-    try {
-        Write-Note "ARM and Entra ID at $($emulator.Url) (process $($emulator.Process.Id))"
-        Write-Step 'Demo'
-        $pwsh = Get-PwshInvocation
-        $arguments = @($pwsh.Prefix) + @(
-            '-NoProfile', '-File', $demoScript,
-            '-ModuleManifest', $ManifestPath,
-            '-ArmEndpoint', $emulator.Url,
-            '-AuthorityHost', $emulator.AuthorityHost,
-            '-CertificatePath', $emulator.CertificatePath,
-            '-TenantId', $emulator.TenantId,
-            '-SubscriptionId', $emulator.SubscriptionId)
-        $exitCode = Invoke-Process $pwsh.FilePath $arguments
-    }
-    finally {
-        Write-Step 'Stop the emulator'
-        Stop-EmulatorProcess -Emulator $emulator
-    }
-    if ($exitCode -ne 0) {
-        Write-Host "The demo failed (exit code $exitCode)." -ForegroundColor Red
-    }
-    return $exitCode
-}
-
-function Invoke-PackageTask {
-    Invoke-BuildTask
-    Write-Step "Package KustoConnect $Version"
-    $zip = Join-Path $OutDir "KustoConnect.$Version.zip"
-    if (Test-Path -LiteralPath $zip) { Remove-Item -LiteralPath $zip -Force }
-    Add-Type -AssemblyName System.IO.Compression.FileSystem
-    # includeBaseDirectory: the archive holds KustoConnect/<version>/..., ready to unpack into a PSModulePath folder.
-    [System.IO.Compression.ZipFile]::CreateFromDirectory($ModuleRoot, $zip, [System.IO.Compression.CompressionLevel]::Optimal, $true)
-    Write-Note "$zip ($([Math]::Round((Get-Item -LiteralPath $zip).Length / 1MB, 1)) MB)"
-}
-
-function Invoke-BenchTask {
-    Write-Step 'Benchmarks'
-    $projects = @(Get-ChildItem -Path (Join-Path $RepoRoot 'bench/*/*.csproj') -File -ErrorAction SilentlyContinue)
-    if ($projects.Count -eq 0) {
-        Write-Note 'There is no benchmark project (bench/*/*.csproj).'
-        return
-    }
-    foreach ($project in $projects) {
-        Write-Step "bench: $($project.BaseName)"
-        Invoke-Native $Dotnet @('run', '-c', 'Release', '--project', $project.FullName) "Benchmark $($project.BaseName)"
+function Invoke-Bench {
+    Invoke-Build
+    Step 'bench/ColdStart'
+    Invoke-Pwsh -File (Join-Path $Root 'bench/ColdStart/ColdStart.ps1') -ModuleDirectory $ModuleDir | Out-Host
+    foreach ($project in Get-ChildItem (Join-Path $Root 'bench/*/*.csproj')) {
+        Step "bench: $($project.BaseName)"
+        Exec $project.BaseName { dotnet run -c Release --project $project.FullName }
     }
 }
 
-function Invoke-CleanTask {
-    Write-Step 'Clean'
-    $targets = [System.Collections.Generic.List[string]]::new()
-    $targets.Add($OutDir)
-    # Only the bin/ and obj/ beside a project file: a bin/ inside node_modules belongs to a package.
-    foreach ($root in 'src', 'tests', 'bench', 'build') {
-        $path = Join-Path $RepoRoot $root
-        if (-not (Test-Path -LiteralPath $path)) { continue }
-        Get-ChildItem -LiteralPath $path -Filter '*.csproj' -File -Recurse |
-            Where-Object { $_.FullName -notmatch '[\\/]node_modules[\\/]' } |
-            ForEach-Object {
-                foreach ($sub in 'bin', 'obj') { $targets.Add((Join-Path $_.DirectoryName $sub)) }
-            }
-    }
-    foreach ($target in $targets) {
-        if (Test-Path -LiteralPath $target) {
-            Remove-Item -LiteralPath $target -Recurse -Force
-            Write-Note "removed $([System.IO.Path]::GetRelativePath($RepoRoot, $target))"
-        }
-    }
+function Invoke-Clean {
+    Remove-Item $Out -Recurse -Force -ErrorAction SilentlyContinue
+    Get-ChildItem $Root -Filter *.csproj -Recurse | Where-Object FullName -notmatch '[\\/]node_modules[\\/]' |
+        ForEach-Object { Remove-Item (Join-Path $_.DirectoryName 'bin'), (Join-Path $_.DirectoryName 'obj') -Recurse -Force -ErrorAction SilentlyContinue }
 }
 
 $exitCode = 0
 switch ($Task) {
-    'build' { Invoke-BuildTask }
-    'test' { if (-not (Invoke-TestTask)) { $exitCode = 1 } }
-    'demo' { $exitCode = Invoke-DemoTask }
-    'package' { Invoke-PackageTask }
-    'bench' { Invoke-BenchTask }
-    'clean' { Invoke-CleanTask }
+    'build' { Invoke-Build }
+    'package' { Invoke-Package }
+    'test' { if (-not (Invoke-Test)) { $exitCode = 1 } }
+    'demo' { $exitCode = Invoke-Demo }
+    'bench' { Invoke-Bench }
+    'clean' { Invoke-Clean }
 }
 exit $exitCode

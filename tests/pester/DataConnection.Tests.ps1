@@ -2,9 +2,9 @@
 # The assembled module in a fresh pwsh, against the emulator running as its own process, as a user would use them.
 
 BeforeAll {
-    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module $env:KUSTOCONNECT_MODULE_MANIFEST -Force
+    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
+    Import-Module KustoConnect -Force
     $script:emulator = Start-EmulatorProcess -DllPath $env:KUSTOCONNECT_EMULATOR_DLL -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
     $script:database = @{ ResourceGroupName = 'testrg'; ClusterName = 'mykustocluster'; DatabaseName = 'mykustodatabase' }
 }

@@ -4,7 +4,7 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module $env:KUSTOCONNECT_MODULE_MANIFEST -Force
+    Import-Module KustoConnect -Force
     $script:database = @{ ResourceGroupName = 'testrg'; ClusterName = 'mykustocluster'; DatabaseName = 'mykustodatabase' }
     $script:demoClientId = '5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978'
     $script:demoSecret = 'kc-emulator-demo-secret-7Qw9Zr2Lx5'
@@ -103,9 +103,9 @@ Describe 'Connect-KustoAccount -Emulator' {
         }
 
         It 'signs another runspace in through the data folder alone' {
-            $job = Start-ThreadJob -ArgumentList $env:KUSTOCONNECT_MODULE_MANIFEST, $script:dataDirectory -ScriptBlock {
-                param($manifest, $folder)
-                Import-Module $manifest
+            $job = Start-ThreadJob -ArgumentList 'KustoConnect', $script:dataDirectory -ScriptBlock {
+                param($moduleName, $folder)
+                Import-Module $moduleName
                 $context = Connect-KustoAccount -Emulator -DataDirectory $folder -ErrorAction Stop
                 [pscustomobject]@{ Endpoint = [string] $context.ArmEndpoint; Databases = @(Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster).Name }
             }

@@ -3,12 +3,13 @@
 # examples; about_KustoConnect is found.
 
 BeforeDiscovery {
-    $manifest = Import-PowerShellDataFile -LiteralPath $env:KUSTOCONNECT_MODULE_MANIFEST
+    Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+    $manifest = Read-ModuleManifest (Get-Module KustoConnect -ListAvailable | Select-Object -First 1).Path
     $script:cmdlets = @($manifest.CmdletsToExport | ForEach-Object { @{ Name = $_ } })
 }
 
 BeforeAll {
-    Import-Module $env:KUSTOCONNECT_MODULE_MANIFEST -Force
+    Import-Module KustoConnect -Force
     $common = [System.Management.Automation.Cmdlet]::CommonParameters + [System.Management.Automation.Cmdlet]::OptionalCommonParameters
 }
 

@@ -3,9 +3,9 @@
 # emulator running as its own process.
 
 BeforeAll {
-    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module $env:KUSTOCONNECT_MODULE_MANIFEST -Force
+    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
+    Import-Module KustoConnect -Force
     $script:emulator = Start-EmulatorProcess -DllPath $env:KUSTOCONNECT_EMULATOR_DLL -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.3
     $script:database = @{ ResourceGroupName = 'testrg'; ClusterName = 'mykustocluster'; DatabaseName = 'mykustodatabase' }
     Connect-TestEmulator -Emulator $script:emulator | Out-Null

@@ -1,20 +1,19 @@
 #Requires -Version 7.0
 <#
-    The assembled module, as a user gets it: out/KustoConnect/<version>/, imported into a fresh pwsh.
-    build.ps1 (task test) sets KUSTOCONNECT_MODULE_MANIFEST to the assembled manifest.
+    The module as a user gets it: the package build.ps1 made, installed from a local PSResourceGet repository into a
+    folder on PSModulePath, imported by name into a fresh pwsh.
 #>
 
 Describe 'The assembled KustoConnect module' {
     BeforeAll {
-        $manifestPath = $env:KUSTOCONNECT_MODULE_MANIFEST
-        if ([string]::IsNullOrWhiteSpace($manifestPath)) {
-            throw 'KUSTOCONNECT_MODULE_MANIFEST is not set: run these tests through ./build.ps1 test.'
+        Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
+        $available = @(Get-Module KustoConnect -ListAvailable)
+        if ($available.Count -eq 0) {
+            throw 'KustoConnect is not installed on PSModulePath: run these tests through ./build.ps1 test (or install the package first).'
         }
-        if (-not (Test-Path -LiteralPath $manifestPath -PathType Leaf)) {
-            throw "KUSTOCONNECT_MODULE_MANIFEST points at a missing file: '$manifestPath'."
-        }
+        $manifestPath = $available[0].Path
         $script:ModuleDirectory = Split-Path -Parent $manifestPath
-        $script:ManifestData = Import-PowerShellDataFile -LiteralPath $manifestPath
+        $script:ManifestData = Read-ModuleManifest $manifestPath
 
         $propsPath = Join-Path $PSScriptRoot '../../Directory.Build.props'
         [xml] $props = Get-Content -LiteralPath $propsPath -Raw
@@ -58,7 +57,7 @@ Describe 'The assembled KustoConnect module' {
     }
 
     It 'exports exactly the cmdlets its manifest lists once imported' {
-        Import-Module -Name $ManifestPath -Force -ErrorAction Stop
+        Import-Module -Name KustoConnect -Force -ErrorAction Stop
         $exported = @(Get-Command -Module KustoConnect | ForEach-Object Name | Sort-Object)
         $listed = @($ManifestData.CmdletsToExport | Sort-Object)
         $exported | Should -Be $listed
@@ -73,7 +72,7 @@ Describe 'The assembled KustoConnect module' {
     }
 
     It 'loads its root module from the module folder' {
-        $module = Import-Module -Name $ManifestPath -Force -PassThru -ErrorAction Stop
+        $module = Import-Module -Name KustoConnect -Force -PassThru -ErrorAction Stop
         $module.Version | Should -Be ([version]$ProjectVersion)
         $module.ModuleBase | Should -Be $ModuleDirectory
         $module.ImplementingAssembly | Should -Not -BeNullOrEmpty

@@ -1,6 +1,40 @@
 # Helpers shared by the Pester suites: the emulator's admin API (request log), over HTTPS that trusts exactly the
 # emulator's certificate (a custom trust store, no validation callback, nothing turned off).
 
+# Run on its own (Invoke-Pester with PesterConfiguration.psd1 after build.ps1 package/test), the suites find what
+# build.ps1 test would give them: the installed module in out/installed, the emulator shipped inside it, the build's
+# emulator helpers and the coexistence fixtures in out/fixtures.
+$script:RepoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
+$script:InstalledModules = Join-Path $script:RepoRoot 'out/installed'
+if ((Test-Path -LiteralPath $script:InstalledModules) -and ($env:PSModulePath -split [System.IO.Path]::PathSeparator) -notcontains $script:InstalledModules) {
+    $env:PSModulePath = $script:InstalledModules + [System.IO.Path]::PathSeparator + $env:PSModulePath
+}
+if (-not $env:KUSTOCONNECT_BUILD_HELPERS) { $env:KUSTOCONNECT_BUILD_HELPERS = Join-Path $script:RepoRoot 'build/EmulatorProcess.psm1' }
+if (-not $env:KUSTOCONNECT_FIXTURES) { $env:KUSTOCONNECT_FIXTURES = Join-Path $script:RepoRoot 'out/fixtures' }
+if (-not $env:KUSTOCONNECT_EMULATOR_DLL) {
+    $installed = Get-Module KustoConnect -ListAvailable | Select-Object -First 1
+    if ($installed) { $env:KUSTOCONNECT_EMULATOR_DLL = Join-Path $installed.ModuleBase 'emulator/KustoConnect.Emulator.dll' }
+}
+
+function Read-ModuleManifest {
+    <# The manifest's data as PowerShell reads it (its RootModule depends on $PSEdition, which Import-PowerShellDataFile refuses). #>
+    param([Parameter(Mandatory)] [string] $Path)
+    $script = [scriptblock]::Create((Get-Content -Raw -LiteralPath $Path))
+    $script.CheckRestrictedLanguage([string[]] @(), [string[]] @('PSEdition', 'PSScriptRoot'), $true)
+    & $script
+}
+
+function Invoke-FreshPwsh {
+    <# Runs a script in a new `pwsh -NoProfile -NonInteractive` (the PowerShell running these tests), with extra environment variables; returns its output lines. #>
+    param([Parameter(Mandatory)] [string] $File, [string[]] $ArgumentList = @(), [hashtable] $Environment = @{})
+    $self = [Environment]::ProcessPath
+    $prefix = @(if ([System.IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
+    $saved = @{}
+    foreach ($key in $Environment.Keys) { $saved[$key] = [Environment]::GetEnvironmentVariable($key); [Environment]::SetEnvironmentVariable($key, $Environment[$key]) }
+    try { & $self @prefix -NoProfile -NonInteractive -File $File @ArgumentList 2>&1 | ForEach-Object { "$_" } }
+    finally { foreach ($key in $saved.Keys) { [Environment]::SetEnvironmentVariable($key, $saved[$key]) } }
+}
+
 $script:DemoPrincipal = @{
     ClientId     = '5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978'
     ClientSecret = 'kc-emulator-demo-secret-7Qw9Zr2Lx5'
@@ -72,4 +106,4 @@ function Get-WalkthroughParameter {
     }
 }
 
-Export-ModuleMember -Function New-PinnedHttpClient, Connect-TestEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Get-WalkthroughParameter
+Export-ModuleMember -Function Invoke-FreshPwsh, Read-ModuleManifest, New-PinnedHttpClient, Connect-TestEmulator, Get-EmulatorRequest, Clear-EmulatorRequest, Get-WalkthroughParameter

@@ -9,7 +9,7 @@ namespace KustoConnect.Internal
     /// New-Kusto*Connection -Validate: the service's dataConnectionValidation rejected the definition, so nothing was
     /// created. The message holds each of the service's messages on a line of its own, after one line naming the connection.
     /// </summary>
-    public sealed class DataConnectionValidationFailedException : KustoException
+    internal sealed class DataConnectionValidationFailedException : KustoException
     {
         /// <summary>The stable error id of this failure.</summary>
         public const string Id = "DataConnectionValidationFailed";
