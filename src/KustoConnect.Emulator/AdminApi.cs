@@ -233,7 +233,9 @@ internal sealed class AdminApi
 
     /// <summary>
     /// Body: {"method":"GET","pathPattern":"regex","count":1,"statusCode":429,"retryAfterSeconds":1,"errorCode":"...","errorMessage":"...",
-    /// "latencyMilliseconds":0}, {"pathPattern":"...","dropConnection":true} to abort matching requests' connections without a response, or, to make the next create/update operations fail, {"pathPattern":"...","operationErrorCode":"...","operationErrorMessage":"..."}.
+    /// "latencyMilliseconds":0}, {"pathPattern":"...","dropConnection":true} to abort matching requests' connections without a response,
+    /// {"method":"PUT","pathPattern":"...","dropConnectionAfterProcessing":true} to serve matching requests in full (state
+    /// changed, operation started) and then abort the connection instead of sending the response, or, to make the next create/update operations fail, {"pathPattern":"...","operationErrorCode":"...","operationErrorMessage":"..."}.
     /// </summary>
     private async Task AddFaultAsync(HttpContext ctx)
     {
@@ -251,9 +253,16 @@ internal sealed class AdminApi
             var latency = body.Prop("latencyMilliseconds")?.GetValue<double>() ?? 0;
             var operationCode = body.Str("operationErrorCode");
             var drop = body.Prop("dropConnection")?.GetValue<bool>() ?? false;
-            if (status is null && latency <= 0 && operationCode is null && !drop)
+            var dropAfter = body.Prop("dropConnectionAfterProcessing")?.GetValue<bool>() ?? false;
+            if (status is null && latency <= 0 && operationCode is null && !drop && !dropAfter)
             {
-                await Http.Error(ctx, 400, "InvalidPayload", "A fault needs a statusCode, a latencyMilliseconds, dropConnection or an operationErrorCode.").ConfigureAwait(false);
+                await Http.Error(ctx, 400, "InvalidPayload", "A fault needs a statusCode, a latencyMilliseconds, dropConnection, dropConnectionAfterProcessing or an operationErrorCode.").ConfigureAwait(false);
+                return;
+            }
+
+            if (dropAfter && (drop || status is not null || operationCode is not null))
+            {
+                await Http.Error(ctx, 400, "InvalidPayload", "dropConnectionAfterProcessing lets the request be served and then drops its response, so it cannot be combined with dropConnection, statusCode or operationErrorCode.").ConfigureAwait(false);
                 return;
             }
 
@@ -280,6 +289,7 @@ internal sealed class AdminApi
                 ErrorMessage = body.Str("errorMessage"),
                 Latency = TimeSpan.FromMilliseconds(latency),
                 DropConnection = drop,
+                DropConnectionAfterProcessing = dropAfter,
                 OperationErrorCode = operationCode,
                 OperationErrorMessage = body.Str("operationErrorMessage"),
             };

@@ -357,10 +357,20 @@ internal sealed partial class ArmApi
 
         var sentKind = body.Str("kind");
         var sentProperties = body.Prop("properties") as JsonObject;
+
+        // A data connection keeps its kind for life: a PUT or PATCH naming another kind is refused before anything is
+        // merged or checked (a PATCH may leave the kind out; it then keeps the stored one).
+        if (existing is not null && sentKind is not null && !World.Same(existing.Kind, sentKind))
+        {
+            await Http.Error(r.Http, 400, "BadRequest", $"The kind of data connection '{name}' cannot change from '{existing.Kind}' to '{sentKind}'.").ConfigureAwait(false);
+            return;
+        }
         var kind = sentKind ?? (patch ? existing!.Kind : null);
         JsonObject merged;
         if (patch)
         {
+            // ARM's PATCH: the properties given replace the stored ones (matched case-insensitively), the ones left out
+            // are kept.
             merged = (JsonObject)existing!.Properties.DeepClone();
             foreach (var (k, v) in sentProperties ?? new JsonObject())
             {

@@ -262,17 +262,29 @@ public sealed class EmulatorHost : IAsyncDisposable
                     await Http.Error(ctx, status, fault.ErrorCode ?? DefaultFaultCode(status),
                         fault.ErrorMessage ?? $"The request was failed with status {status} by a fault injected in the emulator.").ConfigureAwait(false);
                 }
-                else if (EntraApi.Handles(segments))
+                else if (fault is { DropConnectionAfterProcessing: true })
                 {
-                    await entra.HandleAsync(ctx, segments).ConfigureAwait(false);
-                }
-                else if (ManagedIdentityApi.Handles(segments))
-                {
-                    await identity.HandleAsync(ctx).ConfigureAwait(false);
+                    // Serve the request in full into a buffer that is thrown away, then reset the connection: the state
+                    // changed and the operation started, but the client never learns it.
+                    var realBody = ctx.Response.Body;
+                    await using var discarded = new MemoryStream();
+                    ctx.Response.Body = discarded;
+                    try
+                    {
+                        await DispatchAsync(ctx, segments).ConfigureAwait(false);
+                    }
+                    finally
+                    {
+                        ctx.Response.Body = realBody;
+                    }
+
+                    logger.LogWarning("Injected fault: dropping the response of {Method} {Path} (status {Status}) after processing it", ctx.Request.Method, path, ctx.Response.StatusCode);
+                    dropped = true;
+                    ctx.Abort();
                 }
                 else
                 {
-                    await arm.HandleAsync(ctx, segments).ConfigureAwait(false);
+                    await DispatchAsync(ctx, segments).ConfigureAwait(false);
                 }
             }
             catch (OperationCanceledException) when (ctx.RequestAborted.IsCancellationRequested)
@@ -289,6 +301,16 @@ public sealed class EmulatorHost : IAsyncDisposable
                 // A dropped connection is logged with status 0: no response was sent.
                 log.Add(new RequestLogEntry(ctx.Request.Method, path + ctx.Request.QueryString.Value, dropped ? 0 : ctx.Response.StatusCode));
             }
+        }
+
+        private Task DispatchAsync(HttpContext ctx, string[] segments)
+        {
+            if (EntraApi.Handles(segments))
+            {
+                return entra.HandleAsync(ctx, segments);
+            }
+
+            return ManagedIdentityApi.Handles(segments) ? identity.HandleAsync(ctx) : arm.HandleAsync(ctx, segments);
         }
 
         private static string DefaultFaultCode(int status) => status switch

@@ -86,6 +86,13 @@ internal sealed class Fault
     /// <summary>When set, matching requests get no response: the connection is aborted (after any latency).</summary>
     public bool DropConnection { get; init; }
 
+    /// <summary>
+    /// When set, matching requests are fully processed (state changed, operation started) and then the connection is
+    /// aborted without the response: the client cannot tell whether its request took effect, as when a gateway dies after
+    /// forwarding a write.
+    /// </summary>
+    public bool DropConnectionAfterProcessing { get; init; }
+
     /// <summary>When set, matching create/update operations are accepted and then end Failed with this code.</summary>
     public string? OperationErrorCode { get; init; }
     public string? OperationErrorMessage { get; init; }
@@ -99,6 +106,7 @@ internal sealed class Fault
         ["retryAfterSeconds"] = RetryAfterSeconds,
         ["latencyMilliseconds"] = Latency.TotalMilliseconds,
         ["dropConnection"] = DropConnection,
+        ["dropConnectionAfterProcessing"] = DropConnectionAfterProcessing,
         ["operationErrorCode"] = OperationErrorCode,
     };
 }
@@ -139,7 +147,7 @@ internal sealed class FaultInjector
         }
     }
 
-    /// <summary>Takes one use of the first request fault (status, latency or dropped connection) matching the request.</summary>
+    /// <summary>Takes one use of the first request fault (status, latency, dropped connection before or after processing) matching the request.</summary>
     public Fault? TakeRequestFault(string method, string path) =>
         Take(f => f.OperationErrorCode is null, method, path);
 

@@ -123,6 +123,89 @@ public sealed class DataConnectionTests : IClassFixture<EmulatorFixture>
         Assert.Equal("message-id", properties["eventSystemProperties"]![0]!.GetValue<string>());
     }
 
+    [Fact]
+    public async Task Patch_replaces_the_properties_given_keeps_the_others_and_keeps_the_stored_kind()
+    {
+        var name = EmulatorFixture.NewName();
+        var firstGroup = await emulator.NewConsumerGroupAsync();
+        await CreateAsync(name, EmulatorFixture.IotHubConnection(firstGroup));
+        var secondGroup = await emulator.NewConsumerGroupAsync();
+
+        // No kind in the body: the stored one is kept. Only consumerGroup and tableName/mapping/format are sent.
+        var patch = new JsonObject
+        {
+            ["properties"] = new JsonObject
+            {
+                ["consumerGroup"] = secondGroup, ["tableName"] = DefaultWorld.TelemetryTable,
+                ["mappingRuleName"] = DefaultWorld.TelemetryJsonMapping, ["dataFormat"] = "JSON",
+            },
+        };
+        using var patched = await emulator.SendAsync(HttpMethod.Patch, Path(name), patch);
+        Assert.Equal(HttpStatusCode.OK, patched.StatusCode);
+        Assert.Equal("Succeeded", (await emulator.PollAsync(EmulatorFixture.Header(patched, "Azure-AsyncOperation")))["status"]!.GetValue<string>());
+
+        using var get = await emulator.GetAsync(Path(name));
+        var resource = await EmulatorFixture.ReadJsonAsync(get);
+        Assert.Equal("IotHub", resource["kind"]!.GetValue<string>());
+        var properties = resource["properties"]!;
+        Assert.Equal(secondGroup, properties["consumerGroup"]!.GetValue<string>());
+        Assert.Equal(DefaultWorld.TelemetryTable, properties["tableName"]!.GetValue<string>());
+        Assert.Equal("JSON", properties["dataFormat"]!.GetValue<string>());
+        Assert.Equal(DefaultWorld.IotHubResourceId, properties["iotHubResourceId"]!.GetValue<string>());
+        Assert.Equal("iothubowner", properties["sharedAccessPolicyName"]!.GetValue<string>());
+
+        // The first consumer group is free again: the patched connection no longer holds it.
+        var other = EmulatorFixture.NewName();
+        await CreateAsync(other, EmulatorFixture.IotHubConnection(firstGroup));
+    }
+
+    [Fact]
+    public async Task Patch_with_another_kind_is_refused_with_400_in_ARMs_error_shape_and_changes_nothing()
+    {
+        var name = EmulatorFixture.NewName();
+        var group = await emulator.NewConsumerGroupAsync();
+        await CreateAsync(name, EmulatorFixture.IotHubConnection(group));
+        emulator.Host.ClearRequestLog();
+
+        var patch = new JsonObject { ["kind"] = "EventHub", ["properties"] = new JsonObject { ["tableName"] = DefaultWorld.TelemetryTable } };
+        using var refused = await emulator.SendAsync(HttpMethod.Patch, Path(name), patch);
+
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.False(refused.Headers.Contains("Azure-AsyncOperation"));
+        var body = await EmulatorFixture.ReadJsonAsync(refused);
+        Assert.Equal(new[] { "error" }, body.Select(p => p.Key).ToArray());
+        Assert.Equal("BadRequest", body["error"]!["code"]!.GetValue<string>());
+        Assert.Contains("'IotHub' to 'EventHub'", body["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+
+        using var get = await emulator.GetAsync(Path(name));
+        var resource = await EmulatorFixture.ReadJsonAsync(get);
+        Assert.Equal("IotHub", resource["kind"]!.GetValue<string>());
+        Assert.Equal(DefaultWorld.StormEventsTable, resource["properties"]!["tableName"]!.GetValue<string>());
+        Assert.Equal("Succeeded", resource["properties"]!["provisioningState"]!.GetValue<string>());
+    }
+
+    [Fact]
+    public async Task Two_patches_of_different_properties_sent_at_once_both_survive()
+    {
+        var name = EmulatorFixture.NewName();
+        await CreateAsync(name, EmulatorFixture.IotHubConnection(await emulator.NewConsumerGroupAsync()));
+        var group = await emulator.NewConsumerGroupAsync();
+
+        var first = emulator.SendAsync(HttpMethod.Patch, Path(name), new JsonObject { ["kind"] = "IotHub", ["properties"] = new JsonObject { ["consumerGroup"] = group } });
+        var second = emulator.SendAsync(HttpMethod.Patch, Path(name), new JsonObject { ["kind"] = "IotHub", ["properties"] = new JsonObject { ["eventSystemProperties"] = new JsonArray("message-id") } });
+        using var a = await first;
+        using var b = await second;
+        Assert.Equal(HttpStatusCode.OK, a.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, b.StatusCode);
+        await emulator.PollAsync(EmulatorFixture.Header(a, "Azure-AsyncOperation"));
+        await emulator.PollAsync(EmulatorFixture.Header(b, "Azure-AsyncOperation"));
+
+        using var get = await emulator.GetAsync(Path(name));
+        var properties = (await EmulatorFixture.ReadJsonAsync(get))["properties"]!;
+        Assert.Equal(group, properties["consumerGroup"]!.GetValue<string>());
+        Assert.Equal("message-id", properties["eventSystemProperties"]![0]!.GetValue<string>());
+    }
+
     public static TheoryData<string, Func<string, JsonObject>, string> BrokenConnections => new()
     {
         { "missing policy", cg => EmulatorFixture.IotHubConnection(cg, policy: "nosuchpolicy"), "SharedAccessPolicyNotFound" },

@@ -76,4 +76,143 @@ public sealed class FaultTests : IClassFixture<EmulatorFixture>
         Assert.True(described["dropConnection"]!.GetValue<bool>());
         Assert.Null(described["statusCode"]);
     }
+
+    private static string DataConnectionPath(string name) => $"{EmulatorFixture.Database}/dataConnections/{name}?api-version=2024-04-13";
+
+    private async Task CreateAsync(string name, string consumerGroup)
+    {
+        using var put = await emulator.SendAsync(HttpMethod.Put, DataConnectionPath(name), EmulatorFixture.IotHubConnection(consumerGroup));
+        Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+        Assert.Equal("Succeeded", (await emulator.PollAsync(EmulatorFixture.Header(put, "Azure-AsyncOperation")))["status"]!.GetValue<string>());
+    }
+
+    private async Task<JsonObject> WaitUntilSettledAsync(string name)
+    {
+        for (var i = 0; i < 400; i++)
+        {
+            using var get = await emulator.GetAsync(DataConnectionPath(name));
+            Assert.Equal(HttpStatusCode.OK, get.StatusCode);
+            var resource = await EmulatorFixture.ReadJsonAsync(get);
+            var state = resource["properties"]!["provisioningState"]!.GetValue<string>();
+            if (state is "Succeeded" or "Failed")
+            {
+                return resource;
+            }
+
+            await Task.Delay(50);
+        }
+
+        throw new TimeoutException("The data connection did not settle.");
+    }
+
+    private RequestLogEntry[] Logged(string name) =>
+        emulator.Host.RequestLog.Where(e => e.Path.Contains(name, StringComparison.Ordinal)).ToArray();
+
+    [Fact]
+    public async Task Drop_after_processing_a_PUT_creates_the_connection_and_starts_its_operation_but_sends_no_response()
+    {
+        var name = EmulatorFixture.NewName("lostput");
+        await AddFaultAsync(new JsonObject { ["method"] = "PUT", ["pathPattern"] = $"/dataConnections/{name}$", ["dropConnectionAfterProcessing"] = true });
+
+        var group = await emulator.NewConsumerGroupAsync();
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => emulator.SendAsync(HttpMethod.Put, DataConnectionPath(name), EmulatorFixture.IotHubConnection(group)));
+
+        var resource = await WaitUntilSettledAsync(name);
+        Assert.Equal("Succeeded", resource["properties"]!["provisioningState"]!.GetValue<string>());
+        var put = Assert.Single(Logged(name), e => e.Method == "PUT");
+        Assert.Equal(0, put.StatusCode);
+
+        // The fault is used up: a re-sent PUT is answered (200: the connection exists now), and there is still one connection.
+        using var again = await emulator.SendAsync(HttpMethod.Put, DataConnectionPath(name), EmulatorFixture.IotHubConnection(group));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        using var list = await emulator.GetAsync($"{EmulatorFixture.Database}/dataConnections?api-version=2024-04-13");
+        Assert.Single((await EmulatorFixture.ReadJsonAsync(list))["value"]!.AsArray(), c => c!["name"]!.GetValue<string>().EndsWith("/" + name, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Drop_after_processing_a_PATCH_applies_the_change_but_sends_no_response()
+    {
+        var name = EmulatorFixture.NewName("lostpatch");
+        await CreateAsync(name, await emulator.NewConsumerGroupAsync());
+        await AddFaultAsync(new JsonObject { ["method"] = "PATCH", ["pathPattern"] = $"/dataConnections/{name}$", ["dropConnectionAfterProcessing"] = true });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => emulator.SendAsync(HttpMethod.Patch, DataConnectionPath(name),
+            new JsonObject { ["kind"] = "IotHub", ["properties"] = new JsonObject { ["eventSystemProperties"] = new JsonArray("message-id") } }));
+
+        var resource = await WaitUntilSettledAsync(name);
+        Assert.Equal("message-id", resource["properties"]!["eventSystemProperties"]![0]!.GetValue<string>());
+        Assert.Equal(0, Assert.Single(Logged(name), e => e.Method == "PATCH").StatusCode);
+    }
+
+    [Fact]
+    public async Task Drop_after_processing_a_DELETE_deletes_the_connection_but_sends_no_response()
+    {
+        var name = EmulatorFixture.NewName("lostdelete");
+        await CreateAsync(name, await emulator.NewConsumerGroupAsync());
+        await AddFaultAsync(new JsonObject { ["method"] = "DELETE", ["pathPattern"] = $"/dataConnections/{name}$", ["dropConnectionAfterProcessing"] = true });
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => emulator.SendAsync(HttpMethod.Delete, DataConnectionPath(name)));
+
+        HttpStatusCode status;
+        var polls = 0;
+        do
+        {
+            await Task.Delay(50);
+            using var get = await emulator.GetAsync(DataConnectionPath(name));
+            status = get.StatusCode;
+        }
+        while (status == HttpStatusCode.OK && ++polls < 400);
+
+        Assert.Equal(HttpStatusCode.NotFound, status);
+        Assert.Equal(0, Assert.Single(Logged(name), e => e.Method == "DELETE").StatusCode);
+
+        // Re-sending the DELETE is harmless: the connection is gone, ARM answers 204.
+        using var again = await emulator.SendAsync(HttpMethod.Delete, DataConnectionPath(name));
+        Assert.Equal(HttpStatusCode.NoContent, again.StatusCode);
+    }
+
+    [Fact]
+    public async Task Drop_after_processing_the_validation_POST_serves_it_but_sends_no_response()
+    {
+        var validation = $"{EmulatorFixture.Database}/dataConnectionValidation?api-version=2024-04-13";
+        await AddFaultAsync(new JsonObject { ["method"] = "POST", ["pathPattern"] = "/dataConnectionValidation$", ["dropConnectionAfterProcessing"] = true });
+        emulator.Host.ClearRequestLog();
+        var body = new JsonObject
+        {
+            ["dataConnectionName"] = EmulatorFixture.NewName("lostvalidation"),
+            ["properties"] = EmulatorFixture.IotHubConnection(await emulator.NewConsumerGroupAsync()),
+        };
+
+        await Assert.ThrowsAsync<HttpRequestException>(() => emulator.SendAsync(HttpMethod.Post, validation, body));
+
+        var logged = Assert.Single(emulator.Host.RequestLog, e => e.Path.Contains("dataConnectionValidation", StringComparison.Ordinal));
+        Assert.Equal(0, logged.StatusCode);
+        using var answered = await emulator.SendAsync(HttpMethod.Post, validation, body);
+        Assert.Equal(HttpStatusCode.Accepted, answered.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_admin_API_describes_a_drop_after_processing_fault_and_refuses_it_with_a_status_or_a_plain_drop()
+    {
+        foreach (var conflicting in new[] { "statusCode", "dropConnection", "operationErrorCode" })
+        {
+            var fault = new JsonObject { ["pathPattern"] = "/never-matches-anything$", ["dropConnectionAfterProcessing"] = true };
+            fault[conflicting] = conflicting switch { "statusCode" => 503, "dropConnection" => true, _ => "SomeCode" };
+            using var refused = await emulator.Client.PostAsync("_emulator/faults", Json(fault));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+            Assert.Contains("dropConnectionAfterProcessing", (await EmulatorFixture.ReadJsonAsync(refused))["error"]!["message"]!.GetValue<string>(), StringComparison.Ordinal);
+        }
+
+        using var add = await emulator.Client.PostAsync("_emulator/faults", Json(new JsonObject
+        {
+            ["method"] = "PUT", ["pathPattern"] = "/never-matches-anything$", ["dropConnectionAfterProcessing"] = true, ["count"] = 3,
+        }));
+        Assert.Equal(HttpStatusCode.Created, add.StatusCode);
+        var described = await EmulatorFixture.ReadJsonAsync(add);
+        Assert.True(described["dropConnectionAfterProcessing"]!.GetValue<bool>());
+        Assert.False(described["dropConnection"]!.GetValue<bool>());
+        Assert.Equal(3, described["remaining"]!.GetValue<int>());
+        using var clear = await emulator.Client.DeleteAsync("_emulator/faults");
+    }
 }
