@@ -387,7 +387,15 @@ Export-ModuleMember -Function Get-AzContext, Get-AzAccessToken
         {
             _session.Connect();
             const string other = "11111111-2222-4333-8444-555555555555";
-            var (output, errors) = Run("Set-KustoContext -SubscriptionId '" + other + "'");
+
+            // Azure is asked first: a subscription that does not exist (or that the account cannot see) is refused.
+            var (_, missing) = Run("Set-KustoContext -SubscriptionId '" + other + "'");
+            var notFound = Assert.Single(missing);
+            Assert.Equal("SubscriptionNotFound,KustoConnect.Commands.SetKustoContextCommand", notFound.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ObjectNotFound, notFound.CategoryInfo.Category);
+            Assert.Equal(DefaultWorld.SubscriptionId, Context().SubscriptionId);
+
+            var (output, errors) = Run("Set-KustoContext -SubscriptionId '" + other + "' -SkipValidation");
             Assert.Empty(errors);
             Assert.Equal(other, Assert.IsType<KustoContext>(Assert.Single(output).BaseObject).SubscriptionId);
             Assert.Equal(other, Context().SubscriptionId);
@@ -400,7 +408,7 @@ Export-ModuleMember -Function Get-AzContext, Get-AzAccessToken
         [Fact]
         public void Environment_picks_the_cloud_endpoints()
         {
-            var (output, errors) = Run("Connect-KustoAccount -AccessToken (ConvertTo-SecureString 'opaque' -AsPlainText -Force) -Environment AzureChinaCloud -SkipValidation");
+            var (output, errors) = Run("Connect-KustoAccount -AccessToken (ConvertTo-SecureString 'eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ0In0.c2ln' -AsPlainText -Force) -Environment AzureChinaCloud -SkipValidation");
             Assert.Empty(errors);
             var context = Assert.IsType<KustoContext>(Assert.Single(output).BaseObject);
             Assert.Equal("AzureChinaCloud", context.Environment);

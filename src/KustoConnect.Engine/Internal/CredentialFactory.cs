@@ -84,6 +84,15 @@ namespace KustoConnect.Engine.Internal
                         throw new KustoValidationException("MissingAccessToken", "An access token is required.", nameof(options.AccessToken));
                     }
 
+                    if (!TokenClaims.Read(SecureStrings.ToPlainText(options.AccessToken)).IsJwt)
+                    {
+                        // ARM takes only JWTs: anything else (a token's id, a refresh token, text with quotes) fails at the first request.
+                        throw new KustoValidationException(
+                            "AccessTokenNotJwt",
+                            "The access token is not a JWT (three base64url parts separated by dots): pass the access token itself, e.g. (Get-AzAccessToken -AsSecureString).Token.",
+                            nameof(options.AccessToken));
+                    }
+
                     break;
                 case CredentialKind.ManagedIdentity:
                     break;

@@ -284,6 +284,28 @@ namespace KustoConnect.Commands
                 throw;
             }
 
+            if (session.TokenExpiresOn is DateTimeOffset expires)
+            {
+                if (expires <= DateTimeOffset.UtcNow)
+                {
+                    session.Dispose();
+                    ThrowTerminatingError(ToErrorRecord(
+                        new KustoAuthenticationException(
+                            "AccessTokenExpired",
+                            "The access token expired at " + expires.ToString("u", System.Globalization.CultureInfo.InvariantCulture) + ". Get a new token and connect again.",
+                            null),
+                        null));
+                    return;
+                }
+
+                if (expires - DateTimeOffset.UtcNow < KustoOperationCmdlet.DefaultTimeout)
+                {
+                    WriteWarning(
+                        "The access token expires at " + expires.ToString("u", System.Globalization.CultureInfo.InvariantCulture)
+                        + " and cannot be renewed: a wait for a long-running operation that lasts beyond then ends with an error that says how to resume it (after connecting again).");
+                }
+            }
+
             SessionStore.Set(session);
             WriteObject(new KustoContext(session));
         }
