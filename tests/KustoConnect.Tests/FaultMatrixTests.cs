@@ -345,6 +345,26 @@ namespace KustoConnect.Tests
             }
         }
 
+        [Fact]
+        public void Throttling_that_outlasts_the_retries_of_a_read_is_its_own_error_id_with_advice()
+        {
+            Faults.Add(_session.Emulator, new JsonObject { ["method"] = "GET", ["pathPattern"] = "/dataConnections$", ["statusCode"] = 429, ["retryAfterSeconds"] = 1, ["errorCode"] = "TooManyRequests", ["count"] = 20 });
+
+            var (_, shell) = _session.Run("Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase");
+
+            using (shell)
+            {
+                var error = Assert.Single(shell.Streams.Error);
+                Assert.Equal("ArmThrottled,KustoConnect.Commands.GetKustoDataConnectionCommand", error.FullyQualifiedErrorId);
+                Assert.Equal(ErrorCategory.LimitsExceeded, error.CategoryInfo.Category);
+                Assert.Contains("Code: TooManyRequests", error.ErrorDetails.Message, StringComparison.Ordinal);
+                Assert.Contains("throttling", error.ErrorDetails.RecommendedAction, StringComparison.Ordinal);
+                Assert.Equal(429, ((KustoArmException)error.Exception).StatusCode);
+            }
+
+            Faults.Clear(_session.Emulator);
+        }
+
         private void WaitForLog(Func<RequestLogEntry, bool> seen)
         {
             // A bound against a hang, not a timing assertion: the request is expected within seconds.

@@ -291,6 +291,24 @@ Export-ModuleMember -Function Get-AzContext, Get-AzAccessToken
         }
 
         [Fact]
+        public void Disconnect_forgets_the_managed_identity_token_so_the_next_Connect_asks_the_endpoint_again()
+        {
+            Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", new Uri(_fixture.Host.BaseUri, "msi/token").ToString());
+            Environment.SetEnvironmentVariable("IDENTITY_HEADER", DefaultWorld.IdentityHeader);
+            int TokenRequests() => _fixture.Host.RequestLog.Count(e => e.Path.StartsWith("/msi/token", StringComparison.OrdinalIgnoreCase));
+
+            var (_, first) = Run("Connect-KustoAccount -Identity" + Endpoints + " | Out-Null");
+            Assert.Empty(first);
+            var afterFirst = TokenRequests();
+            Assert.True(afterFirst > 0, "the first Connect -Identity did not ask the endpoint");
+
+            var (_, second) = Run("Disconnect-KustoAccount; Connect-KustoAccount -Identity" + Endpoints + " | Out-Null");
+            Assert.Empty(second);
+            Assert.True(TokenRequests() > afterFirst, "Connect -Identity after Disconnect-KustoAccount used a remembered token");
+            AssertListsDataConnections();
+        }
+
+        [Fact]
         public void A_user_assigned_managed_identity_is_chosen_with_AccountId()
         {
             Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", new Uri(_fixture.Host.BaseUri, "msi/token").ToString());

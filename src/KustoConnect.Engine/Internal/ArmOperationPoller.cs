@@ -150,8 +150,25 @@ namespace KustoConnect.Engine.Internal
                 return operation.Method == LongRunningMethod.Put ? await ReadResourceAsync(state, null).ConfigureAwait(false) : result;
             }
 
-            // No operation URL: a PUT is followed on the resource itself (provisioningState), a DELETE or POST is done.
-            return operation.Method == LongRunningMethod.Put ? await ReadResourceAsync(state, last).ConfigureAwait(false) : initial;
+            // No operation URL: a DELETE or POST is done; a PUT whose answer is already terminal too; any other PUT is
+            // followed on the resource itself (provisioningState).
+            if (operation.Method != LongRunningMethod.Put)
+            {
+                return initial;
+            }
+
+            var (initialStatus, _) = OperationContext.ReadStatus(initial);
+            if (IsTerminalFailure(initialStatus))
+            {
+                throw OperationFailed(initial!, context, operation);
+            }
+
+            if (initial != null && initial.Status < 300 && string.Equals(initialStatus, "Succeeded", StringComparison.OrdinalIgnoreCase))
+            {
+                return initial;
+            }
+
+            return await ReadResourceAsync(state, last).ConfigureAwait(false);
         }
 
         /// <summary>The bearer token goes with every poll: only URLs on this session's ARM endpoint are followed.</summary>
@@ -233,6 +250,7 @@ namespace KustoConnect.Engine.Internal
                     if (response.Status < 400)
                     {
                         state.Context.RetryNote = null;
+                        state.LastTransient = null;
                         return response;
                     }
 

@@ -28,11 +28,12 @@ namespace KustoConnect.Internal
         }
 
         /// <summary>
-        /// -Debug on a compiled cmdlet makes PowerShell ask "Continue with this operation?" for every debug record (the
-        /// Inquire preference), which fails at once in a non-interactive session (every runbook and CI job). KustoConnect's
-        /// debug records are HTTP traces, not breakpoints: with -Debug they are written as $DebugPreference = 'Continue'
-        /// writes them. PowerShell keeps the preference in an internal property of the command runtime, so it is set by
-        /// reflection; when that property is missing the default behaviour stays.
+        /// -Debug on a compiled cmdlet makes PowerShell ask "Continue with this operation?" for every verbose and warning
+        /// record (their preferences become Inquire), which fails at once in a non-interactive session (every runbook and
+        /// CI job). KustoConnect's messages are traces, not breakpoints: with -Debug they are written as the 'Continue'
+        /// preference writes them (debug, verbose and warning records all shown, never a prompt). PowerShell keeps these
+        /// preferences in internal properties of the command runtime, so they are set by reflection; when a property is
+        /// missing, PowerShell's own behaviour stays.
         /// </summary>
         private void DebugWithoutPrompting()
         {
@@ -41,13 +42,16 @@ namespace KustoConnect.Internal
                 return;
             }
 
-            var property = CommandRuntime?.GetType().GetProperty(
-                "DebugPreference",
-                System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
-            if (property != null && property.CanWrite && property.PropertyType == typeof(ActionPreference)
-                && Equals(property.GetValue(CommandRuntime), ActionPreference.Inquire))
+            foreach (var name in new[] { "DebugPreference", "VerbosePreference", "WarningPreference", "InformationPreference" })
             {
-                property.SetValue(CommandRuntime, ActionPreference.Continue);
+                var property = CommandRuntime?.GetType().GetProperty(
+                    name,
+                    System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
+                if (property != null && property.CanWrite && property.PropertyType == typeof(ActionPreference)
+                    && Equals(property.GetValue(CommandRuntime), ActionPreference.Inquire))
+                {
+                    property.SetValue(CommandRuntime, ActionPreference.Continue);
+                }
             }
         }
 
