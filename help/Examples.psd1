@@ -81,6 +81,7 @@ finally { Disconnect-KustoAccount }
     )
     'Set-KustoContext' = @(
         @{ Title = 'Switch the default subscription'; Code = 'Set-KustoContext -SubscriptionId ''<subscription id>'''; Remarks = 'Data cmdlets act in this subscription unless given -SubscriptionId.' }
+        @{ Title = 'Select a subscription without asking Azure'; Code = 'Set-KustoContext -SubscriptionId ''<subscription id>'' -SkipValidation'; Remarks = 'By default Azure is asked first whether the subscription exists and the account can see it (SubscriptionNotFound otherwise).' }
         @{ Title = 'Act in another subscription for one call only'; Code = 'Get-KustoDataConnection -ResourceGroupName rg -ClusterName c -DatabaseName d -SubscriptionId ''<other subscription>'''; Remarks = 'No need to change the context for a single call.' }
     )
     'New-KustoIotHubConnection' = @(
@@ -173,6 +174,12 @@ $operations = Get-Content hubs.txt | ForEach-Object { New-KustoIotHubConnection 
 $operations | Wait-KustoOperation
 '@; Remarks = 'Each -NoWait call returns a KustoOperation (provisioning state Creating) as soon as the service accepts it; Wait-KustoOperation shows progress and writes each finished data connection, or the error the waiting call would have written.' }
         @{ Title = 'Wait in another session'; Code = 'Wait-KustoOperation -OperationUrl $saved.OperationUrl -ResourceId $saved.ResourceId'; Remarks = 'Keep OperationUrl and ResourceId of the KustoOperation (they hold no secret); any session signed in to the same Azure Resource Manager endpoint can wait for it. Status URLs on other hosts are refused.' }
+        @{ Title = 'Resume a wait that ran out of time'; Code = @'
+New-KustoIotHubConnection @walkthrough -Timeout 30m -ErrorVariable failed
+# OperationWaitTimedOut: ... To wait for it again, run: Wait-KustoOperation -OperationUrl '...' -ResourceId '...'
+Invoke-Expression $failed[0].Exception.ResumeCommand
+'@; Remarks = 'Every wait has a budget (-Timeout, default 60 minutes). Failed polls (HTTP 429 and 5xx, dropped connections, timeouts) are retried until it runs out; the operation itself goes on in Azure. The error of a wait that ended without the operation''s result (budget, Ctrl+C, Stop-Job, an access token that expired) carries the operation URL and the exact Wait-KustoOperation command to resume it.' }
+        @{ Title = 'Wait for operations saved by another process'; Code = 'Import-Clixml operations.xml | Wait-KustoOperation -Timeout 2h'; Remarks = 'A KustoOperation written with Export-Clixml, or received from a job in another process, is accepted as it comes back (Kind, ResourceId and OperationUrl are read).' }
     )
     'Get-KustoCluster' = @(
         @{ Title = 'List the clusters of a resource group'; Code = 'Get-KustoCluster -ResourceGroupName testrg'; Remarks = 'Name, location and state.' }

@@ -124,6 +124,16 @@ namespace KustoConnect.Engine
         void OnUserMessage(string message);
     }
 
+    /// <summary>
+    /// An observer that also gives the budget of the call's waits for long-running operations (-Timeout). Without it a
+    /// wait has the default budget of 60 minutes.
+    /// </summary>
+    public interface IWaitingObserver : IOperationObserver
+    {
+        /// <summary>How long a wait may last before it ends with a resumable error; zero or less for the default.</summary>
+        TimeSpan WaitTimeout { get; }
+    }
+
     /// <summary>The state of a long-running operation after one poll.</summary>
     public sealed class OperationProgress
     {
@@ -149,6 +159,12 @@ namespace KustoConnect.Engine
 
         /// <summary>The operation-status URL being polled, when ARM gave one.</summary>
         public string? OperationUrl { get; }
+
+        /// <summary>Why the next poll is late, e.g. "Poll failed: HTTP 503; retry 2 in 1.6 s" or "Retry-After 45 s, capped at 30 s".</summary>
+        public string? Note { get; set; }
+
+        /// <summary>The delay before the next poll that the service's Retry-After decided (after the cap), when it did.</summary>
+        public TimeSpan? RetryAfter { get; set; }
 
         public override string ToString() => Activity + ": " + Status;
     }

@@ -1,5 +1,4 @@
 using System;
-using System.ClientModel.Primitives;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
@@ -57,14 +56,12 @@ namespace KustoConnect.Engine
     }
 
     /// <summary>
-    /// Starting operations without waiting, and waiting for them later. Waiting rehydrates the operation with Azure.Core's
-    /// own LRO machinery (<see cref="Operation.RehydrateAsync(Azure.Core.Pipeline.HttpPipeline, RehydrationToken, ClientOptions)"/>)
-    /// on the ArmClient's pipeline, so polling, Retry-After, retries and cancellation behave exactly as in a waited call.
+    /// Starting operations without waiting, and waiting for them later. Waiting later goes through the same
+    /// <see cref="ArmOperationPoller"/> as a waited call (the operation URL and the resource id are all it needs), so polling,
+    /// Retry-After, retries of transient failures, the budget and cancellation behave exactly as in a waited call.
     /// </summary>
     internal sealed partial class DataConnectionOperations
     {
-        private const string RehydrationTokenVersion = "1.0.0";
-
         public async Task<StartedOperation> StartCreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             if (target == null)
@@ -145,14 +142,25 @@ namespace KustoConnect.Engine
             {
                 try
                 {
+                    Response? final = null;
                     if (!string.IsNullOrEmpty(operationUrl))
                     {
-                        var pollUri = CheckOperationUrl(operationUrl!);
+                        CheckOperationUrl(operationUrl!);
                         context.OperationUrl = operationUrl;
-                        var token = RehydrationTokenFor(kind, target, pollUri);
-                        var operation = await Operation.RehydrateAsync(_gateway.HttpPipeline, token).ConfigureAwait(false);
-                        await WaitAsync(operation, context, cancellationToken).ConfigureAwait(false);
-                        context.ReportProgress(operation.GetRawResponse(), completed: true);
+                        var lro = new LongRunningOperation(
+                            kind == KustoOperationKind.Delete || target == null ? LongRunningMethod.Delete : LongRunningMethod.Put,
+                            operationUrl,
+                            null,
+                            target == null ? null : Url(target.ResourceId),
+                            kind == KustoOperationKind.Delete ? null : target?.ResourceId,
+                            kind == KustoOperationKind.Create);
+                        final = await _poller.WaitAsync(lro, null, context, context.WaitTimeout, cancellationToken).ConfigureAwait(false);
+                        context.ReportProgress(final, completed: true);
+                    }
+
+                    if (kind != KustoOperationKind.Delete && final != null && IsResourceBody(final))
+                    {
+                        return DataConnectionJson.Read(final.Content);
                     }
 
                     return kind == KustoOperationKind.Delete || target == null
@@ -219,34 +227,6 @@ namespace KustoConnect.Engine
             }
 
             return uri;
-        }
-
-        /// <summary>
-        /// Azure.Core's serialized form of an operation that polls the Azure-AsyncOperation URL; a PUT then reads the
-        /// resource (final state via the original URI), a DELETE ends with the operation.
-        /// </summary>
-        private RehydrationToken RehydrationTokenFor(KustoOperationKind kind, DataConnectionRef? target, Uri pollUri)
-        {
-            var initialUri = target == null ? pollUri.AbsoluteUri : Url(target.ResourceId).AbsoluteUri;
-            using (var stream = new System.IO.MemoryStream())
-            {
-                using (var writer = new Utf8JsonWriter(stream))
-                {
-                    writer.WriteStartObject();
-                    writer.WriteNull("id");
-                    writer.WriteString("version", RehydrationTokenVersion);
-                    writer.WriteString("headerSource", "AzureAsyncOperation");
-                    writer.WriteString("nextRequestUri", pollUri.AbsoluteUri);
-                    writer.WriteString("initialUri", initialUri);
-                    writer.WriteString("requestMethod", kind == KustoOperationKind.Delete ? "DELETE" : "PUT");
-                    writer.WriteNull("lastKnownLocation");
-                    writer.WriteString("finalStateVia", kind == KustoOperationKind.Delete ? "AzureAsyncOperation" : "OriginalUri");
-                    writer.WriteEndObject();
-                }
-
-                IPersistableModel<RehydrationToken> model = default(RehydrationToken);
-                return model.Create(BinaryData.FromBytes(stream.ToArray()), ModelReaderWriterOptions.Json);
-            }
         }
 
         private static bool IsAcceptedResourceBody(Response response)

@@ -15,8 +15,6 @@ namespace KustoConnect.Engine
     /// <summary>The service-side checks: checkNameAvailability and the dataConnectionValidation long-running POST.</summary>
     internal sealed partial class DataConnectionOperations
     {
-        private const int MaxPolls = 10000;
-
         public async Task<NameAvailability> CheckNameAvailabilityAsync(DataConnectionRef target, CancellationToken cancellationToken)
         {
             if (target == null)
@@ -96,11 +94,9 @@ namespace KustoConnect.Engine
         }
 
         /// <summary>
-        /// Follows the POST's long-running operation to its result. Azure.Core 1.53 has no public poller that starts from
-        /// an arbitrary POST response (its NextLinkOperationImplementation is internal; Operation.Rehydrate needs a token
-        /// only Azure.Core itself creates), so this polls through the same ArmClient pipeline (auth, retries, verbose
-        /// policy): the Azure-AsyncOperation URL until it is terminal, then the Location URL for the result (ARM's
-        /// final-state-via for POST). Each wait is the larger of the configured interval and the service's Retry-After.
+        /// Follows the POST's long-running operation to its result with the same <see cref="ArmOperationPoller"/> as every
+        /// other wait: the Azure-AsyncOperation URL until it is terminal, then the Location URL for the result (ARM's
+        /// final-state-via for POST).
         /// </summary>
         private async Task<BinaryData> CompleteAsync(Response initial, OperationContext context, CancellationToken cancellationToken)
         {
@@ -109,105 +105,21 @@ namespace KustoConnect.Engine
                 return BinaryData.FromBytes(initial.Content.ToArray());
             }
 
-            var statusUrl = ErrorTranslator.Header(initial, "Azure-AsyncOperation");
-            var location = ErrorTranslator.Header(initial, "Location");
-            context.OperationUrl = statusUrl ?? location;
-            if (statusUrl == null && location == null)
+            var lro = new LongRunningOperation(
+                LongRunningMethod.Post,
+                ErrorTranslator.Header(initial, "Azure-AsyncOperation"),
+                ErrorTranslator.Header(initial, "Location"),
+                null,
+                null,
+                false);
+            context.OperationUrl = lro.StatusUrl ?? lro.LocationUrl;
+            if (context.OperationUrl == null)
             {
                 return BinaryData.FromString("[]");
             }
 
-            var delayFrom = initial;
-            if (statusUrl != null)
-            {
-                for (var poll = 0; ; poll++)
-                {
-                    if (poll >= MaxPolls)
-                    {
-                        throw new KustoOperationFailedException(context.Activity + " did not finish.", "OperationTimedOut", context.OperationUrl, null);
-                    }
-
-                    await Task.Delay(NextDelay(delayFrom), cancellationToken).ConfigureAwait(false);
-                    using var message = await SendAsync(RequestMethod.Get, PollUri(statusUrl), null, cancellationToken).ConfigureAwait(false);
-                    var response = message.Response;
-                    var (status, _) = OperationContext.ReadStatus(response);
-                    if (IsTerminalFailure(response))
-                    {
-                        throw OperationFailed(response, context);
-                    }
-
-                    if (string.Equals(status, "Succeeded", StringComparison.OrdinalIgnoreCase))
-                    {
-                        break;
-                    }
-
-                    context.ReportProgress(response, completed: false);
-                    delayFrom = response;
-                }
-
-                if (location == null)
-                {
-                    return BinaryData.FromString("[]");
-                }
-            }
-
-            for (var poll = 0; ; poll++)
-            {
-                if (poll >= MaxPolls)
-                {
-                    throw new KustoOperationFailedException(context.Activity + " did not finish.", "OperationTimedOut", context.OperationUrl, null);
-                }
-
-                if (statusUrl == null)
-                {
-                    await Task.Delay(NextDelay(delayFrom), cancellationToken).ConfigureAwait(false);
-                }
-
-                using var message = await SendAsync(RequestMethod.Get, PollUri(location!), null, cancellationToken).ConfigureAwait(false);
-                var response = message.Response;
-                if (response.Status != 202)
-                {
-                    return BinaryData.FromBytes(response.Content.ToArray());
-                }
-
-                context.ReportProgress(response, completed: false);
-                delayFrom = response;
-                statusUrl = null;
-            }
-        }
-
-        /// <summary>The configured interval, or the service's Retry-After (seconds or HTTP date) when that is longer.</summary>
-        private TimeSpan NextDelay(Response response)
-        {
-            var delay = _pollInterval;
-            if (response.Headers.TryGetValue("Retry-After", out var value) && !string.IsNullOrWhiteSpace(value))
-            {
-                if (int.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var seconds) && seconds > 0)
-                {
-                    delay = Max(delay, TimeSpan.FromSeconds(seconds));
-                }
-                else if (DateTimeOffset.TryParse(value, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var when))
-                {
-                    delay = Max(delay, when - DateTimeOffset.UtcNow);
-                }
-            }
-
-            return delay;
-        }
-
-        private static TimeSpan Max(TimeSpan a, TimeSpan b) => a >= b ? a : b;
-
-        /// <summary>Poll URLs come from the service: the bearer token goes only to this session's ARM endpoint.</summary>
-        private Uri PollUri(string url)
-        {
-            // The Kusto RP leaves raw spaces (the location's display name) in its Azure-AsyncOperation URL.
-            if (!Uri.TryCreate(url.Replace(" ", "%20"), UriKind.Absolute, out var uri)
-                || Uri.Compare(uri, _gateway.ArmEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
-            {
-                throw new KustoArmException("ARM returned an operation URL that does not point at " + _gateway.ArmEndpoint.GetLeftPart(UriPartial.Authority) + ".", 0, "InvalidOperationUrl", null, null);
-            }
-
-            return uri;
+            var result = await _poller.WaitAsync(lro, initial, context, context.WaitTimeout, cancellationToken).ConfigureAwait(false);
+            return result == null || result.Content.ToMemory().IsEmpty ? BinaryData.FromString("[]") : BinaryData.FromBytes(result.Content.ToArray());
         }
 
         private Task<HttpMessage> PostAsync(Uri uri, BinaryData body, CancellationToken cancellationToken) =>

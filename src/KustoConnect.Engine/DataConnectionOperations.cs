@@ -69,21 +69,27 @@ namespace KustoConnect.Engine
     internal sealed partial class DataConnectionOperations : IDataConnectionOperations, IClusterOperations
     {
         private const int MaxPages = 1000;
-        private static readonly string[] TerminalFailures = { "Failed", "Canceled", "Cancelled" };
 
         private readonly ArmClient _client;
         private readonly ArmGateway _gateway;
         private readonly Uri _armEndpoint;
         private readonly TimeSpan _pollInterval;
         private readonly string? _secret;
+        private readonly ArmOperationPoller _poller;
 
         internal DataConnectionOperations(ArmClient client, ArmGateway gateway, Uri armEndpoint, TimeSpan pollInterval, string? secret)
+            : this(client, gateway, armEndpoint, pollInterval, secret, pollInterval, TimeSpan.FromSeconds(60))
+        {
+        }
+
+        internal DataConnectionOperations(ArmClient client, ArmGateway gateway, Uri armEndpoint, TimeSpan pollInterval, string? secret, TimeSpan firstBackoff, TimeSpan maxRetryAfter)
         {
             _client = client;
             _gateway = gateway;
             _armEndpoint = armEndpoint;
             _pollInterval = pollInterval;
             _secret = secret;
+            _poller = new ArmOperationPoller(gateway.HttpPipeline, gateway.ArmEndpoint, pollInterval, firstBackoff, maxRetryAfter);
         }
 
         public async Task<DataConnection> CreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
@@ -107,14 +113,12 @@ namespace KustoConnect.Engine
                     var operation = await SendPutAsync(target, connection, cancellationToken).ConfigureAwait(false);
                     var initial = operation.GetRawResponse();
                     context.Activity = (initial.Status == 201 ? "Creating" : "Updating") + " data connection '" + target.Name + "'";
-                    context.OperationUrl = OperationUrlOf(initial);
+                    var lro = PutOperation(target, initial);
+                    context.OperationUrl = lro.StatusUrl ?? lro.LocationUrl;
 
-                    await WaitAsync(operation, context, cancellationToken).ConfigureAwait(false);
-
-                    // Azure.Core's final GET on the resource (PUT final state is the original URI).
-                    var final = operation.GetRawResponse();
+                    var final = await _poller.WaitAsync(lro, initial, context, context.WaitTimeout, cancellationToken).ConfigureAwait(false);
                     context.ReportProgress(final, completed: true);
-                    return IsResourceBody(final)
+                    return final != null && IsResourceBody(final)
                         ? DataConnectionJson.Read(final.Content)
                         : await GetCoreAsync(target, cancellationToken).ConfigureAwait(false);
                 }
@@ -124,6 +128,16 @@ namespace KustoConnect.Engine
                 }
             }
         }
+
+        /// <summary>The long-running operation that a PUT's response started.</summary>
+        private LongRunningOperation PutOperation(DataConnectionRef target, Response initial) =>
+            new LongRunningOperation(
+                LongRunningMethod.Put,
+                ErrorTranslator.Header(initial, "Azure-AsyncOperation"),
+                ErrorTranslator.Header(initial, "Location"),
+                Url(target.ResourceId),
+                target.ResourceId,
+                initial.Status == 201);
 
         /// <summary>
         /// The PUT of a create or update (the kind, the location and only the properties that are set), started with
@@ -228,9 +242,15 @@ namespace KustoConnect.Engine
                     var operation = await _client.GetGenericResource(new ResourceIdentifier(target.ResourceId))
                         .DeleteAsync(WaitUntil.Started, cancellationToken)
                         .ConfigureAwait(false);
-                    context.OperationUrl = OperationUrlOf(operation.GetRawResponse());
-                    await WaitAsync(operation, context, cancellationToken).ConfigureAwait(false);
-                    context.ReportProgress(operation.GetRawResponse(), completed: true);
+                    var initial = operation.GetRawResponse();
+                    if (initial.Status == 202 || !operation.HasCompleted)
+                    {
+                        var lro = DeleteOperation(initial);
+                        context.OperationUrl = lro.StatusUrl ?? lro.LocationUrl;
+                        await _poller.WaitAsync(lro, initial, context, context.WaitTimeout, cancellationToken).ConfigureAwait(false);
+                    }
+
+                    context.ReportProgress(null, completed: true);
                 }
                 catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
                 {
@@ -239,24 +259,14 @@ namespace KustoConnect.Engine
             }
         }
 
-        /// <summary>Azure.Core polls (Retry-After honoured, cancellation immediate); the strategy reports each poll.</summary>
-        private async Task WaitAsync(Operation operation, OperationContext context, CancellationToken cancellationToken)
-        {
-            try
-            {
-                await operation.WaitForCompletionResponseAsync(new ObservingDelayStrategy(context, _pollInterval), cancellationToken).ConfigureAwait(false);
-            }
-            catch (RequestFailedException failed) when (failed.GetRawResponse() is Response response && IsTerminalFailure(response))
-            {
-                throw OperationFailed(response, context);
-            }
-
-            var last = operation.GetRawResponse();
-            if (IsTerminalFailure(last))
-            {
-                throw OperationFailed(last, context);
-            }
-        }
+        private static LongRunningOperation DeleteOperation(Response initial) =>
+            new LongRunningOperation(
+                LongRunningMethod.Delete,
+                ErrorTranslator.Header(initial, "Azure-AsyncOperation"),
+                ErrorTranslator.Header(initial, "Location"),
+                null,
+                null,
+                false);
 
         private async Task<DataConnection> GetCoreAsync(DataConnectionRef target, CancellationToken cancellationToken) =>
             DataConnectionJson.Read(await SendGetAsync(Url(target.ResourceId), cancellationToken).ConfigureAwait(false));
@@ -445,23 +455,6 @@ namespace KustoConnect.Engine
             {
                 return false;
             }
-        }
-
-        private static bool IsTerminalFailure(Response response)
-        {
-            var (status, _) = OperationContext.ReadStatus(response);
-            return status != null && Array.Exists(TerminalFailures, s => string.Equals(s, status, StringComparison.OrdinalIgnoreCase));
-        }
-
-        private static KustoOperationFailedException OperationFailed(Response response, OperationContext context)
-        {
-            var (status, _) = OperationContext.ReadStatus(response);
-            var (code, message) = ErrorTranslator.ReadError(response);
-            return new KustoOperationFailedException(
-                message ?? context.Activity + " ended " + status + ".",
-                code ?? status,
-                context.OperationUrl,
-                ErrorTranslator.Header(response, "x-ms-correlation-request-id"));
         }
     }
 }

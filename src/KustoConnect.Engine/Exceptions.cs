@@ -96,8 +96,19 @@ namespace KustoConnect.Engine
     public sealed class KustoOperationFailedException : KustoException
     {
         public KustoOperationFailedException(string operationMessage, string? code, string? operationUrl, string? correlationId)
+            : this(operationMessage, code, operationUrl, correlationId, null)
+        {
+        }
+
+        /// <param name="operationMessage">The operation's own message (error.message).</param>
+        /// <param name="code">The operation's error code, or its terminal status.</param>
+        /// <param name="operationUrl">The URL that was polled.</param>
+        /// <param name="correlationId">The correlation id of the response that reported the failure.</param>
+        /// <param name="hint">What the user can do next (e.g. how to retry a failed create); the cmdlets add it to the error's details.</param>
+        public KustoOperationFailedException(string operationMessage, string? code, string? operationUrl, string? correlationId, string? hint)
             : base("OperationFailed", BuildMessage(operationMessage, code, correlationId))
         {
+            Hint = hint;
             Code = code;
             OperationUrl = operationUrl;
             CorrelationId = correlationId;
@@ -116,6 +127,9 @@ namespace KustoConnect.Engine
         /// <summary>The operation's own message (error.message).</summary>
         public string OperationMessage { get; }
 
+        /// <summary>What the user can do next, when there is advice (e.g. re-running a failed create); null otherwise.</summary>
+        public string? Hint { get; }
+
         private static string BuildMessage(string operationMessage, string? code, string? correlationId)
         {
             var text = string.IsNullOrWhiteSpace(operationMessage) ? "The operation failed." : operationMessage.Trim();
@@ -126,6 +140,86 @@ namespace KustoConnect.Engine
                 string.IsNullOrEmpty(code) ? "none" : code,
                 string.IsNullOrEmpty(correlationId) ? "none" : correlationId);
         }
+    }
+
+    /// <summary>Why a wait ended without the operation's own result.</summary>
+    public enum WaitInterruption
+    {
+        /// <summary>The wait's budget (-Timeout) ran out while the operation was still running or ARM could not be reached.</summary>
+        TimedOut,
+
+        /// <summary>The wait was cancelled (Ctrl+C, Stop-Job).</summary>
+        Cancelled,
+
+        /// <summary>The session's token expired and cannot be refreshed (e.g. Connect-KustoAccount -AccessToken).</summary>
+        SignInExpired,
+
+        /// <summary>ARM refused a poll with an error that is not transient; the operation's outcome is unknown.</summary>
+        PollRefused,
+    }
+
+    /// <summary>
+    /// A wait for a long-running operation ended without the operation's result: the operation may still be running, or may
+    /// have ended, on the server. <see cref="ResumeCommand"/> is the exact command that waits for it again.
+    /// </summary>
+    public sealed class KustoWaitInterruptedException : KustoException
+    {
+        public KustoWaitInterruptedException(WaitInterruption reason, string message, string operationUrl, string? resourceId, Exception? innerException)
+            : base(ErrorIdOf(reason), BuildMessage(message, operationUrl, resourceId), innerException)
+        {
+            Reason = reason;
+            OperationUrl = operationUrl ?? throw new ArgumentNullException(nameof(operationUrl));
+            ResourceId = resourceId;
+            ResumeCommand = BuildResumeCommand(operationUrl, resourceId);
+        }
+
+        /// <summary>Why the wait ended.</summary>
+        public WaitInterruption Reason { get; }
+
+        /// <summary>The operation-status URL (the Azure-AsyncOperation header, else Location).</summary>
+        public string OperationUrl { get; }
+
+        /// <summary>The data connection the operation acts on (null after a delete and for a validation).</summary>
+        public string? ResourceId { get; }
+
+        /// <summary>The command that waits for the operation again, e.g. <c>Wait-KustoOperation -OperationUrl '...' -ResourceId '...'</c>.</summary>
+        public string ResumeCommand { get; }
+
+        /// <summary>The resume command for an operation URL and (for a create or update) the data connection's id.</summary>
+        public static string BuildResumeCommand(string operationUrl, string? resourceId) =>
+            "Wait-KustoOperation -OperationUrl " + Quote(operationUrl) + (string.IsNullOrEmpty(resourceId) ? string.Empty : " -ResourceId " + Quote(resourceId!));
+
+        private static string Quote(string value) => "'" + value.Replace("'", "''") + "'";
+
+        private static string ErrorIdOf(WaitInterruption reason)
+        {
+            switch (reason)
+            {
+                case WaitInterruption.TimedOut: return "OperationWaitTimedOut";
+                case WaitInterruption.Cancelled: return "OperationWaitCancelled";
+                case WaitInterruption.SignInExpired: return "OperationWaitSignInExpired";
+                default: return "OperationWaitPollRefused";
+            }
+        }
+
+        private static string BuildMessage(string message, string operationUrl, string? resourceId) =>
+            message.TrimEnd() + " The operation may still be running in Azure. To wait for it again, run: " + BuildResumeCommand(operationUrl, resourceId);
+    }
+
+    /// <summary>
+    /// The caller cancelled a wait (Ctrl+C, Stop-Job): still an <see cref="OperationCanceledException"/>, and it carries the
+    /// interruption (operation URL and resume command) for whoever reports the stop.
+    /// </summary>
+    public sealed class KustoWaitCanceledException : OperationCanceledException
+    {
+        public KustoWaitCanceledException(KustoWaitInterruptedException interruption, System.Threading.CancellationToken cancellationToken)
+            : base(interruption?.Message, interruption, cancellationToken)
+        {
+            Interruption = interruption ?? throw new ArgumentNullException(nameof(interruption));
+        }
+
+        /// <summary>The error that says how to resume the wait (Reason Cancelled).</summary>
+        public KustoWaitInterruptedException Interruption { get; }
     }
 
     /// <summary>Signing in failed (wrong secret, unknown tenant or client, expired token...). Never carries the secret.</summary>

@@ -43,7 +43,7 @@ namespace KustoConnect.Engine
             AuthorityHost = options.AuthorityHost;
             Audience = options.Audience;
             EnvironmentName = options.EnvironmentName;
-            _subscriptionId = options.SubscriptionId;
+            _subscriptionId = options.SubscriptionId ?? DefaultSubscription(options);
             _scope = ScopeOf(options.Audience);
 
             HttpPipelineTransport? transport = settings.Transport;
@@ -75,11 +75,35 @@ namespace KustoConnect.Engine
 
             var client = new ArmClient(_credential, null, armOptions);
             var gateway = new ArmGateway(client);
-            var operations = new DataConnectionOperations(client, gateway, options.ArmEndpoint, settings.PollInterval, _secret);
+            var operations = new DataConnectionOperations(client, gateway, options.ArmEndpoint, settings.PollInterval, _secret, settings.RetryDelay, settings.MaxRetryAfter);
             var guarded = new GuardedOperations(operations, operations, new AzureResourceOperations(gateway, options.ArmEndpoint, _secret));
             DataConnections = guarded;
             Clusters = guarded;
             Resources = guarded;
+        }
+
+        /// <summary>
+        /// When the token cannot be renewed (an access token given as it is), when it expires; null for credentials that
+        /// renew their tokens.
+        /// </summary>
+        public DateTimeOffset? TokenExpiresOn => _tokenExpiresOn;
+
+        /// <summary>For the AZURE_* environment sign-in, AZURE_SUBSCRIPTION_ID (as the Azure CLI and Terraform read it).</summary>
+        private static string? DefaultSubscription(ConnectionOptions options)
+        {
+            if (options.CredentialKind != CredentialKind.EnvironmentVariables)
+            {
+                return null;
+            }
+
+            var value = System.Environment.GetEnvironmentVariable("AZURE_SUBSCRIPTION_ID");
+            if (string.IsNullOrWhiteSpace(value))
+            {
+                return null;
+            }
+
+            KustoRules.ValidateSubscriptionId(value.Trim());
+            return value.Trim();
         }
 
         /// <summary>The subscription used when a command names none. Validated when set.</summary>
@@ -364,5 +388,8 @@ namespace KustoConnect.Engine
 
         /// <summary>First delay of Azure.Core's retry policy (exponential afterwards; Retry-After honoured).</summary>
         internal TimeSpan RetryDelay { get; set; } = TimeSpan.FromSeconds(0.8);
+
+        /// <summary>The longest Retry-After a wait honours between two polls (a longer one is cut to this, and the progress record says so).</summary>
+        internal TimeSpan MaxRetryAfter { get; set; } = TimeSpan.FromSeconds(60);
     }
 }

@@ -31,6 +31,21 @@ namespace KustoConnect.Engine.Tests
         }
 
         [Fact]
+        public void Redaction_covers_headers_JSON_members_and_form_fields()
+        {
+            Assert.Equal("REDACTED", HttpDebugPolicy.RedactHeader("Authorization", "Bearer abc"));
+            Assert.Equal("REDACTED", HttpDebugPolicy.RedactHeader("x-ms-client-secret", "s"));
+            Assert.Equal("application/json", HttpDebugPolicy.RedactHeader("Content-Type", "application/json"));
+            Assert.Equal(
+                "{\"access_token\":\"REDACTED\",\"token_type\":\"REDACTED\",\"expires_in\":3599,\"properties\":{\"primaryKey\":\"REDACTED\",\"keyName\":\"iothubowner\",\"connectionString\":\"REDACTED\"}}",
+                HttpDebugPolicy.RedactBody("{\"access_token\":\"eyJabc.def.ghi\",\"token_type\":\"Bearer\",\"expires_in\":3599,\"properties\":{\"primaryKey\":\"k1\",\"keyName\":\"iothubowner\",\"connectionString\":\"HostName=x;SharedAccessKey=k\"}}", "application/json"));
+            Assert.Equal(
+                "client_id=abc&client_secret=REDACTED&scope=https%3A%2F%2Fmanagement.azure.com%2F.default&grant_type=client_credentials&client_assertion=REDACTED",
+                HttpDebugPolicy.RedactBody("client_id=abc&client_secret=s3cr3t&scope=https%3A%2F%2Fmanagement.azure.com%2F.default&grant_type=client_credentials&client_assertion=eyJx.y.z", "application/x-www-form-urlencoded"));
+            Assert.Equal("(11 characters: not shown)", HttpDebugPolicy.RedactBody("plain text.", "text/plain"));
+        }
+
+        [Fact]
         public async Task Every_attempt_retries_included_gets_one_line_with_status_duration_and_ids_and_never_the_token()
         {
             var recording = ReferenceData.Load("Remove-AzKustoDataConnection.Recording.json");

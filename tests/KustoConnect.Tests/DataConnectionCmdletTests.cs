@@ -128,8 +128,9 @@ namespace KustoConnect.Tests
 
             Assert.Empty(output);
             var error = Assert.Single(shell.Streams.Error);
-            Assert.Equal(ErrorCategory.InvalidResult, error.CategoryInfo.Category);
-            Assert.EndsWith(",KustoConnect.Commands.NewKustoIotHubConnectionCommand", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+            // ARM's code is the error's id, with the category that fits it (issue 11: errors say what ARM said).
+            Assert.Equal(ErrorCategory.ObjectNotFound, error.CategoryInfo.Category);
+            Assert.Equal("TableNotFound,KustoConnect.Commands.NewKustoIotHubConnectionCommand", error.FullyQualifiedErrorId);
             var failed = Assert.IsType<KustoConnect.Engine.KustoOperationFailedException>(error.Exception);
             Assert.False(string.IsNullOrEmpty(failed.Code));
             Assert.False(string.IsNullOrEmpty(failed.CorrelationId));

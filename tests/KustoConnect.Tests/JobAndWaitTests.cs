@@ -391,7 +391,19 @@ namespace KustoConnect.Tests
         [Fact]
         public void Ten_piped_hubs_start_ten_overlapping_creates_and_results_come_in_pipeline_order()
         {
-            var (output, shell) = _session.Run(Pipe10 + " | New-KustoIotHubConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -SharedAccessPolicyName iothubforread -ThrottleLimit 10");
+            // Every operation's polls fail (HTTP 503, retried) until the request log shows all ten PUTs: no create can
+            // finish before the last one started, however slow the machine (order from the request log, never a clock).
+            Faults.Add(_session.Emulator, new JsonObject { ["pathPattern"] = Faults.Polls, ["statusCode"] = 503, ["retryAfterSeconds"] = 1, ["count"] = 100000 });
+            using var shell = _session.Shell();
+            shell.AddScript(Pipe10 + " | New-KustoIotHubConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -SharedAccessPolicyName iothubforread -ThrottleLimit 10");
+            var pending = shell.BeginInvoke();
+            for (var i = 0; i < 2400 && _session.DataConnectionRequests("PUT").Count < 10; i++)
+            {
+                Thread.Sleep(50);
+            }
+
+            Faults.Clear(_session.Emulator);
+            var output = shell.EndInvoke(pending).ToList();
 
             Assert.Empty(shell.Streams.Error);
             var names = output.Select(o => ((KustoIotHubDataConnection)o.BaseObject).Name).ToList();

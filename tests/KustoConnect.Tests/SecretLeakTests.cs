@@ -142,6 +142,14 @@ namespace KustoConnect.Tests
             Assert.DoesNotContain(token.Split('.')[0], text, StringComparison.Ordinal);
             Assert.DoesNotMatch("eyJ[A-Za-z0-9_-]{10,}\\.", text);
             Assert.Contains("HTTP PUT ", text, StringComparison.Ordinal); // debug was on, for the job too.
+
+            // The debug records carry headers and bodies (as Az's do), and the credentials in them were redacted: the
+            // bearer token, the client secret and assertion of the token requests, the tokens of their answers.
+            Assert.Contains("Authorization: REDACTED", text, StringComparison.Ordinal);
+            Assert.Contains("client_secret=REDACTED", text, StringComparison.Ordinal);
+            Assert.Contains("client_assertion=REDACTED", text, StringComparison.Ordinal);
+            Assert.Contains("\"access_token\":\"REDACTED\"", text, StringComparison.Ordinal);
+            Assert.Contains("Response body:", text, StringComparison.Ordinal);
         }
 
         /// <summary>Makes the emulator approve every device code at once (its admin API), or stop doing so.</summary>

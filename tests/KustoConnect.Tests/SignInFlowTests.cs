@@ -291,6 +291,24 @@ Export-ModuleMember -Function Get-AzContext, Get-AzAccessToken
         }
 
         [Fact]
+        public void Disconnect_forgets_the_managed_identity_token_so_the_next_Connect_asks_the_endpoint_again()
+        {
+            Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", new Uri(_fixture.Host.BaseUri, "msi/token").ToString());
+            Environment.SetEnvironmentVariable("IDENTITY_HEADER", DefaultWorld.IdentityHeader);
+            int TokenRequests() => _fixture.Host.RequestLog.Count(e => e.Path.StartsWith("/msi/token", StringComparison.OrdinalIgnoreCase));
+
+            var (_, first) = Run("Connect-KustoAccount -Identity" + Endpoints + " | Out-Null");
+            Assert.Empty(first);
+            var afterFirst = TokenRequests();
+            Assert.True(afterFirst > 0, "the first Connect -Identity did not ask the endpoint");
+
+            var (_, second) = Run("Disconnect-KustoAccount; Connect-KustoAccount -Identity" + Endpoints + " | Out-Null");
+            Assert.Empty(second);
+            Assert.True(TokenRequests() > afterFirst, "Connect -Identity after Disconnect-KustoAccount used a remembered token");
+            AssertListsDataConnections();
+        }
+
+        [Fact]
         public void A_user_assigned_managed_identity_is_chosen_with_AccountId()
         {
             Environment.SetEnvironmentVariable("IDENTITY_ENDPOINT", new Uri(_fixture.Host.BaseUri, "msi/token").ToString());
@@ -387,7 +405,15 @@ Export-ModuleMember -Function Get-AzContext, Get-AzAccessToken
         {
             _session.Connect();
             const string other = "11111111-2222-4333-8444-555555555555";
-            var (output, errors) = Run("Set-KustoContext -SubscriptionId '" + other + "'");
+
+            // Azure is asked first: a subscription that does not exist (or that the account cannot see) is refused.
+            var (_, missing) = Run("Set-KustoContext -SubscriptionId '" + other + "'");
+            var notFound = Assert.Single(missing);
+            Assert.Equal("SubscriptionNotFound,KustoConnect.Commands.SetKustoContextCommand", notFound.FullyQualifiedErrorId);
+            Assert.Equal(ErrorCategory.ObjectNotFound, notFound.CategoryInfo.Category);
+            Assert.Equal(DefaultWorld.SubscriptionId, Context().SubscriptionId);
+
+            var (output, errors) = Run("Set-KustoContext -SubscriptionId '" + other + "' -SkipValidation");
             Assert.Empty(errors);
             Assert.Equal(other, Assert.IsType<KustoContext>(Assert.Single(output).BaseObject).SubscriptionId);
             Assert.Equal(other, Context().SubscriptionId);
@@ -400,7 +426,7 @@ Export-ModuleMember -Function Get-AzContext, Get-AzAccessToken
         [Fact]
         public void Environment_picks_the_cloud_endpoints()
         {
-            var (output, errors) = Run("Connect-KustoAccount -AccessToken (ConvertTo-SecureString 'opaque' -AsPlainText -Force) -Environment AzureChinaCloud -SkipValidation");
+            var (output, errors) = Run("Connect-KustoAccount -AccessToken (ConvertTo-SecureString 'eyJhbGciOiJub25lIiwidHlwIjoiSldUIn0.eyJzdWIiOiJ0In0.c2ln' -AsPlainText -Force) -Environment AzureChinaCloud -SkipValidation");
             Assert.Empty(errors);
             var context = Assert.IsType<KustoContext>(Assert.Single(output).BaseObject);
             Assert.Equal("AzureChinaCloud", context.Environment);

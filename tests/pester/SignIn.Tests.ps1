@@ -132,5 +132,37 @@ Describe 'Secrets never reach an output stream or a transcript' {
         $text | Should -Not -Match ([regex]::Escape($script:demoSecret))
         $text | Should -Not -Match 'not-the-secret-but-also-private'
         $text | Should -Not -Match 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}'   # no JWT, i.e. no issued token
+        # The debug records carry headers and bodies, with the credentials in them redacted.
+        $text | Should -Match 'Authorization: REDACTED'
+        $text | Should -Match 'client_secret=REDACTED'
+        $text | Should -Match '"access_token":"REDACTED"'
+    }
+
+    It 'writes -Debug records in a fresh pwsh -NonInteractive without prompting, and no secret in them' {
+        # The same PowerShell as this run: pwsh itself, or `dotnet pwsh.dll` for the .NET tool.
+        $exe = [Environment]::ProcessPath
+        $prefix = if ((Split-Path -Leaf $exe) -like 'dotnet*') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+        $child = @'
+param($Manifest, $ClientSecret, $TenantId, $Arm, $Authority, $Certificate, $Subscription)
+$ErrorActionPreference = 'Stop'
+Import-Module $Manifest
+$credential = [pscredential]::new('5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978', (ConvertTo-SecureString $ClientSecret -AsPlainText -Force))
+Connect-KustoAccount -ServicePrincipal -TenantId $TenantId -Credential $credential -SubscriptionId $Subscription -ArmEndpoint $Arm -AuthorityHost $Authority -TrustedCertificatePath $Certificate -Debug 5>&1 | Out-String -Width 400
+Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Debug 5>&1 | Out-String -Width 400
+'DONE'
+'@
+        $file = Join-Path $TestDrive 'child-debug.ps1'
+        Set-Content -LiteralPath $file -Value $child
+        $output = & $exe @prefix -NoProfile -NonInteractive -File $file -Manifest $env:KUSTOCONNECT_MODULE_MANIFEST -ClientSecret $script:demoSecret `
+            -TenantId $script:emulator.TenantId -Arm $script:emulator.Url -Authority $script:emulator.AuthorityHost `
+            -Certificate $script:emulator.CertificatePath -Subscription $script:emulator.SubscriptionId 2>&1 | Out-String -Width 400
+        $LASTEXITCODE | Should -Be 0 -Because $output
+        $output | Should -Not -Match 'NonInteractive mode'
+        $output | Should -Match 'DONE'
+        $output | Should -Match 'HTTP POST \S+/oauth2/v2\.0/token -> 200 in \d+ ms'
+        $output | Should -Match 'HTTP GET \S+/dataConnections\?api-version=\S+ -> 200 in \d+ ms'
+        $output | Should -Match 'client_secret=REDACTED'
+        $output | Should -Not -Match ([regex]::Escape($script:demoSecret))
+        $output | Should -Not -Match 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}'
     }
 }

@@ -84,6 +84,15 @@ namespace KustoConnect.Engine.Internal
                         throw new KustoValidationException("MissingAccessToken", "An access token is required.", nameof(options.AccessToken));
                     }
 
+                    if (!TokenClaims.Read(SecureStrings.ToPlainText(options.AccessToken)).IsJwt)
+                    {
+                        // ARM takes only JWTs: anything else (a token's id, a refresh token, text with quotes) fails at the first request.
+                        throw new KustoValidationException(
+                            "AccessTokenNotJwt",
+                            "The access token is not a JWT (three base64url parts separated by dots): pass the access token itself, e.g. (Get-AzAccessToken -AsSecureString).Token.",
+                            nameof(options.AccessToken));
+                    }
+
                     break;
                 case CredentialKind.ManagedIdentity:
                     break;
@@ -174,7 +183,7 @@ namespace KustoConnect.Engine.Internal
                         : ManagedIdentityId.FromUserAssignedClientId(options.ManagedIdentityClientId);
                     // ManagedIdentityCredential keeps the options' transport but not their added policies.
                     var credentialOptions = Configure(new ManagedIdentityCredentialOptions(id), debugFromTransport: true);
-                    return new SignInPlan(new ManagedIdentityCredential(credentialOptions), null, options.ManagedIdentityClientId ?? "system-assigned managed identity", null, null);
+                    return new SignInPlan(new FreshFirstTokenCredential(new ManagedIdentityCredential(credentialOptions)), null, options.ManagedIdentityClientId ?? "system-assigned managed identity", null, null);
                 }
 
                 case CredentialKind.EnvironmentVariables:
@@ -416,6 +425,38 @@ namespace KustoConnect.Engine.Internal
         internal static bool IsWellKnownAuthority(Uri authorityHost) =>
             new[] { AzureAuthorityHosts.AzurePublicCloud, AzureAuthorityHosts.AzureGovernment, AzureAuthorityHosts.AzureChina }
                 .Any(known => Uri.Compare(known, authorityHost, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
+
+        /// <summary>
+        /// The managed identity's tokens live in a cache that MSAL shares across credential instances in the process: a new
+        /// session (a Connect after Disconnect-KustoAccount) would get the token an earlier session was given, without the
+        /// endpoint being asked. The first token request of each session therefore carries a claims challenge, which makes
+        /// MSAL skip its cache; later requests use the cache as usual.
+        /// </summary>
+        private sealed class FreshFirstTokenCredential : TokenCredential
+        {
+            private readonly TokenCredential _inner;
+            private int _asked;
+
+            internal FreshFirstTokenCredential(TokenCredential inner) => _inner = inner;
+
+            public override AccessToken GetToken(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+                _inner.GetToken(First(requestContext), cancellationToken);
+
+            public override ValueTask<AccessToken> GetTokenAsync(TokenRequestContext requestContext, CancellationToken cancellationToken) =>
+                _inner.GetTokenAsync(First(requestContext), cancellationToken);
+
+            private TokenRequestContext First(TokenRequestContext context)
+            {
+                if (Interlocked.Exchange(ref _asked, 1) != 0 || !string.IsNullOrEmpty(context.Claims))
+                {
+                    return context;
+                }
+
+                var claims = "{\"access_token\":{\"nbf\":{\"essential\":true,\"value\":\""
+                    + DateTimeOffset.UtcNow.ToUnixTimeSeconds().ToString(System.Globalization.CultureInfo.InvariantCulture) + "\"}}}";
+                return new TokenRequestContext(context.Scopes, context.ParentRequestId, claims, context.TenantId, context.IsCaeEnabled);
+            }
+        }
 
         /// <summary>A credential that also owns the certificate it signs with.</summary>
         private sealed class OwningCredential : TokenCredential, IDisposable

@@ -38,6 +38,9 @@ namespace KustoConnect.Engine.Internal
 
         internal DateTimeOffset? ExpiresOn { get; private set; }
 
+        /// <summary>True when the value is a JWT: three dot-separated parts whose second is base64url JSON.</summary>
+        internal bool IsJwt { get; private set; }
+
         /// <summary>Reads the payload; returns an empty result when the token is not a JWT (opaque tokens are allowed).</summary>
         internal static TokenClaims Read(string token)
         {
@@ -59,6 +62,7 @@ namespace KustoConnect.Engine.Internal
                     return claims;
                 }
 
+                claims.IsJwt = true;
                 claims.TenantId = DataConnectionJson.GetString(root, "tid");
                 claims.Account = DataConnectionJson.GetString(root, "upn")
                     ?? DataConnectionJson.GetString(root, "unique_name")

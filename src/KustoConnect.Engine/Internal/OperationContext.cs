@@ -29,6 +29,15 @@ namespace KustoConnect.Engine.Internal
 
         internal string? OperationUrl { get; set; }
 
+        /// <summary>Why the next poll waits longer than usual (a failed poll, a Retry-After); shown in the progress record.</summary>
+        internal string? RetryNote { get; set; }
+
+        /// <summary>The delay that the service's Retry-After asked for (capped), when it decides the next poll.</summary>
+        internal TimeSpan? RetryAfter { get; set; }
+
+        /// <summary>The wait's budget: the observer's (-Timeout), else <see cref="ArmOperationPoller.DefaultTimeout"/>.</summary>
+        internal TimeSpan WaitTimeout => Observer is IWaitingObserver waiting && waiting.WaitTimeout > TimeSpan.Zero ? waiting.WaitTimeout : ArmOperationPoller.DefaultTimeout;
+
         internal IDisposable Enter()
         {
             var previous = CurrentContext.Value;
@@ -55,7 +64,11 @@ namespace KustoConnect.Engine.Internal
                 percent = 100;
             }
 
-            Observer.OnProgress(new OperationProgress(Activity, status ?? "InProgress", _stopwatch.Elapsed, percent, OperationUrl));
+            Observer.OnProgress(new OperationProgress(Activity, status ?? (RetryNote != null ? "Retrying" : "InProgress"), _stopwatch.Elapsed, percent, OperationUrl)
+            {
+                Note = completed ? null : RetryNote,
+                RetryAfter = completed ? null : RetryAfter,
+            });
         }
 
         /// <summary>
@@ -119,5 +132,20 @@ namespace KustoConnect.Engine.Internal
 
             public void Dispose() => CurrentContext.Value = _previous;
         }
+    }
+}
+
+namespace KustoConnect.Engine
+{
+    /// <summary>
+    /// Gives every engine call made inside a scope (also the reads, lists and checks that take no observer) an observer
+    /// for its HTTP exchanges: the -Debug and -Verbose records of each request. A call that has its own observer uses that
+    /// one. The scope flows with async calls started inside it.
+    /// </summary>
+    public static class EngineObservation
+    {
+        /// <summary>Starts the scope; dispose it on the thread that started it, once the calls have been started.</summary>
+        public static IDisposable Observe(IOperationObserver observer) =>
+            new Internal.OperationContext(observer ?? throw new ArgumentNullException(nameof(observer)), "KustoConnect").Enter();
     }
 }

@@ -99,10 +99,11 @@ namespace KustoConnect.Engine.Internal
     }
 
     /// <summary>
-    /// Reports every HTTP attempt (retries included) to the current call's observer as a debug line: method, URL with the
-    /// values of sensitive query parameters redacted, status, duration in ms, and the request ids. It sits in the ARM
-    /// pipeline and in the credential's pipeline (token requests). The only header values it ever shows are the three ids;
-    /// bodies never.
+    /// Reports every HTTP attempt (retries included) to the current call's observer as one debug record: method, URL with
+    /// the values of sensitive query parameters redacted, status, duration in ms and the request ids on its first line,
+    /// then the request's and the response's headers and bodies with every credential (Authorization, cookies, keys,
+    /// secrets, tokens, assertions, passwords) redacted. It sits in the ARM pipeline and in the credential's pipeline
+    /// (token requests).
     /// </summary>
     internal sealed class HttpDebugPolicy : HttpPipelinePolicy
     {
@@ -156,7 +157,11 @@ namespace KustoConnect.Engine.Internal
             }
         }
 
-        /// <summary>e.g. "HTTP PUT https://host/path?api-version=2024-04-13 -> 201 in 35 ms; x-ms-request-id: ...".</summary>
+        /// <summary>
+        /// The first line, e.g. "HTTP PUT https://host/path?api-version=2024-04-13 -> 201 in 35 ms; x-ms-request-id: ...", then
+        /// (as Az's -Debug shows them) the request's and the response's headers and bodies, with Authorization, cookies,
+        /// keys, secrets, tokens, assertions and passwords replaced by REDACTED.
+        /// </summary>
         internal static string Describe(HttpMessage message, TimeSpan elapsed, Exception? failure)
         {
             var line = new StringBuilder("HTTP ")
@@ -192,7 +197,175 @@ namespace KustoConnect.Engine.Internal
                 }
             }
 
+            line.Append('\n').Append("Request headers:");
+            foreach (var header in message.Request.Headers)
+            {
+                line.Append('\n').Append("  ").Append(header.Name).Append(": ").Append(RedactHeader(header.Name, header.Value));
+            }
+
+            AppendBody(line, "Request body:", RequestBody(message.Request), message.Request.Headers.TryGetValue("Content-Type", out var requestType) ? requestType : null);
+            if (message.HasResponse)
+            {
+                line.Append('\n').Append("Response headers:");
+                foreach (var header in message.Response.Headers)
+                {
+                    line.Append('\n').Append("  ").Append(header.Name).Append(": ").Append(RedactHeader(header.Name, header.Value));
+                }
+
+                AppendBody(line, "Response body:", ResponseBody(message.Response), message.Response.Headers.ContentType);
+            }
+
             return line.ToString();
+        }
+
+        private const int MaxBodyChars = 16384;
+
+        private static readonly string[] SensitiveHeaderParts = { "authorization", "cookie", "key", "secret", "token", "signature", "assertion", "password", "credential" };
+
+        /// <summary>The value of a header that may carry a credential is never shown.</summary>
+        internal static string RedactHeader(string name, string value)
+        {
+            foreach (var part in SensitiveHeaderParts)
+            {
+                if (name.IndexOf(part, StringComparison.OrdinalIgnoreCase) >= 0)
+                {
+                    return Redacted;
+                }
+            }
+
+            return value;
+        }
+
+        /// <summary>
+        /// A body as shown: JSON with the values of sensitive members replaced (recursively), a form with the values of
+        /// sensitive fields replaced, anything else by its length only.
+        /// </summary>
+        internal static string? RedactBody(string? body, string? contentType)
+        {
+            if (string.IsNullOrEmpty(body))
+            {
+                return null;
+            }
+
+            var text = body!.Trim();
+            if (text.StartsWith("{", StringComparison.Ordinal) || text.StartsWith("[", StringComparison.Ordinal))
+            {
+                try
+                {
+                    var node = System.Text.Json.Nodes.JsonNode.Parse(text);
+                    RedactJson(node);
+                    var shown = node?.ToJsonString() ?? "null";
+                    return shown.Length > MaxBodyChars ? shown.Substring(0, MaxBodyChars) + "... (" + shown.Length.ToString(CultureInfo.InvariantCulture) + " characters)" : shown;
+                }
+                catch (System.Text.Json.JsonException)
+                {
+                    return "(" + text.Length.ToString(CultureInfo.InvariantCulture) + " characters, not JSON: not shown)";
+                }
+            }
+
+            if ((contentType ?? string.Empty).IndexOf("x-www-form-urlencoded", StringComparison.OrdinalIgnoreCase) >= 0 || (text.IndexOf('=') > 0 && text.IndexOf(' ') < 0))
+            {
+                var shown = new StringBuilder();
+                foreach (var pair in text.Split('&'))
+                {
+                    if (shown.Length > 0)
+                    {
+                        shown.Append('&');
+                    }
+
+                    var equals = pair.IndexOf('=');
+                    var name = equals < 0 ? pair : pair.Substring(0, equals);
+                    shown.Append(equals >= 0 && IsSensitive(Uri.UnescapeDataString(name)) ? name + "=" + Redacted : pair);
+                }
+
+                return shown.ToString();
+            }
+
+            return "(" + text.Length.ToString(CultureInfo.InvariantCulture) + " characters: not shown)";
+        }
+
+        private static void RedactJson(System.Text.Json.Nodes.JsonNode? node)
+        {
+            switch (node)
+            {
+                case System.Text.Json.Nodes.JsonObject obj:
+                    foreach (var name in new List<string>(EnumerateNames(obj)))
+                    {
+                        if (IsSensitive(name) || name.IndexOf("key", StringComparison.OrdinalIgnoreCase) >= 0 && !string.Equals(name, "keyName", StringComparison.OrdinalIgnoreCase)
+                            || name.IndexOf("connectionString", StringComparison.OrdinalIgnoreCase) >= 0)
+                        {
+                            obj[name] = Redacted;
+                        }
+                        else
+                        {
+                            RedactJson(obj[name]);
+                        }
+                    }
+
+                    break;
+                case System.Text.Json.Nodes.JsonArray array:
+                    foreach (var item in array)
+                    {
+                        RedactJson(item);
+                    }
+
+                    break;
+            }
+        }
+
+        private static IEnumerable<string> EnumerateNames(System.Text.Json.Nodes.JsonObject obj)
+        {
+            foreach (var pair in obj)
+            {
+                yield return pair.Key;
+            }
+        }
+
+        private static void AppendBody(StringBuilder line, string title, string? body, string? contentType)
+        {
+            var shown = RedactBody(body, contentType);
+            if (shown != null)
+            {
+                line.Append('\n').Append(title).Append('\n').Append("  ").Append(shown);
+            }
+        }
+
+        private static string? RequestBody(Request request)
+        {
+            var content = request.Content;
+            if (content == null || !content.TryComputeLength(out var length) || length <= 0 || length > 1024 * 1024)
+            {
+                return null;
+            }
+
+            try
+            {
+                using var stream = new System.IO.MemoryStream();
+                content.WriteTo(stream, System.Threading.CancellationToken.None);
+                return Encoding.UTF8.GetString(stream.ToArray());
+            }
+            catch (Exception e) when (e is InvalidOperationException || e is NotSupportedException || e is System.IO.IOException || e is ObjectDisposedException)
+            {
+                return null;
+            }
+        }
+
+        private static string? ResponseBody(Response response)
+        {
+            try
+            {
+                var stream = response.ContentStream;
+                if (stream == null || !(stream is System.IO.MemoryStream) && !stream.CanSeek)
+                {
+                    return null;
+                }
+
+                return response.Content.ToString();
+            }
+            catch (Exception e) when (e is InvalidOperationException || e is NotSupportedException || e is ObjectDisposedException)
+            {
+                return null;
+            }
         }
 
         /// <summary>The URL with the value of every sensitive query parameter (sig, code, client_secret, token, ...) replaced.</summary>
@@ -278,29 +451,6 @@ namespace KustoConnect.Engine.Internal
             {
                 context?.Debug(HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
             }
-        }
-    }
-
-    /// <summary>
-    /// Azure.Core's LRO poller asks this strategy for the delay before each poll: it reports the poll to the observer
-    /// and returns the configured interval. Azure.Core itself takes the larger of that and any Retry-After.
-    /// </summary>
-    internal sealed class ObservingDelayStrategy : DelayStrategy
-    {
-        private readonly OperationContext _context;
-        private readonly TimeSpan _interval;
-
-        internal ObservingDelayStrategy(OperationContext context, TimeSpan interval)
-            : base(maxDelay: null, jitterFactor: 0)
-        {
-            _context = context;
-            _interval = interval;
-        }
-
-        protected override TimeSpan GetNextDelayCore(Response? response, int retryNumber)
-        {
-            _context.ReportProgress(response, completed: false);
-            return _interval;
         }
     }
 

@@ -284,6 +284,28 @@ namespace KustoConnect.Commands
                 throw;
             }
 
+            if (session.TokenExpiresOn is DateTimeOffset expires)
+            {
+                if (expires <= DateTimeOffset.UtcNow)
+                {
+                    session.Dispose();
+                    ThrowTerminatingError(ToErrorRecord(
+                        new KustoAuthenticationException(
+                            "AccessTokenExpired",
+                            "The access token expired at " + expires.ToString("u", System.Globalization.CultureInfo.InvariantCulture) + ". Get a new token and connect again.",
+                            null),
+                        null));
+                    return;
+                }
+
+                if (expires - DateTimeOffset.UtcNow < KustoOperationCmdlet.DefaultTimeout)
+                {
+                    WriteWarning(
+                        "The access token expires at " + expires.ToString("u", System.Globalization.CultureInfo.InvariantCulture)
+                        + " and cannot be renewed: a wait for a long-running operation that lasts beyond then ends with an error that says how to resume it (after connecting again).");
+                }
+            }
+
             SessionStore.Set(session);
             WriteObject(new KustoContext(session));
         }
@@ -306,7 +328,7 @@ namespace KustoConnect.Commands
                 EmulatorConnection connection;
                 if (DataDirectory != null)
                 {
-                    connection = EmulatorConnection.ReadFile(GetUnresolvedProviderPathFromPSPath(DataDirectory));
+                    connection = EmulatorConnection.ReadFile(ResolveLocalPath(DataDirectory));
                 }
                 else
                 {
@@ -354,9 +376,24 @@ namespace KustoConnect.Commands
             }
         }
 
+        /// <summary>
+        /// A file-system path: an absolute one as it is (no PowerShell provider involved, so it resolves even while a
+        /// runspace's drives are still being set up), anything else (relative, ~, PSDrive:) through the provider.
+        /// </summary>
+        private string ResolveLocalPath(string path)
+        {
+            if (Path.IsPathRooted(path) && !path.StartsWith("~", StringComparison.Ordinal)
+                && (Path.DirectorySeparatorChar == '/' || (path.Length > 2 && path[1] == ':') || path.StartsWith(@"\\", StringComparison.Ordinal)))
+            {
+                return Path.GetFullPath(path);
+            }
+
+            return GetUnresolvedProviderPathFromPSPath(path);
+        }
+
         private string ResolveFile(string path, string what)
         {
-            var resolved = GetUnresolvedProviderPathFromPSPath(path);
+            var resolved = ResolveLocalPath(path);
             if (!File.Exists(resolved))
             {
                 ThrowTerminatingError(new ErrorRecord(

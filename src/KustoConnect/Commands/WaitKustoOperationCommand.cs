@@ -12,7 +12,9 @@ namespace KustoConnect.Commands
     /// <remarks>
     /// The operation's status URL is polled (reported with Write-Progress) until it ends; then the data connection is read
     /// and written (nothing after a delete). A failed operation is an error, with the same error id as the call that waits.
-    /// Only status URLs on the Azure Resource Manager endpoint of the session are followed.
+    /// Only status URLs on the Azure Resource Manager endpoint of the session are followed. Failed polls (HTTP 429 and 5xx,
+    /// dropped connections, timeouts) are retried until -Timeout (default 60 minutes) runs out; then the error carries the
+    /// command that waits again.
     /// </remarks>
     [Cmdlet(VerbsLifecycle.Wait, "KustoOperation", DefaultParameterSetName = ByOperationSet)]
     [OutputType(typeof(KustoDataConnection), typeof(Job))]
@@ -24,9 +26,13 @@ namespace KustoConnect.Commands
         /// <summary>Parameter set: an operation status URL kept from an earlier session.</summary>
         public const string ByOperationUrlSet = "ByOperationUrl";
 
-        /// <summary>An operation written by New-Kusto*Connection, Update-KustoDataConnection or Remove-KustoDataConnection -NoWait.</summary>
+        /// <summary>
+        /// An operation written by New-Kusto*Connection, Update-KustoDataConnection or Remove-KustoDataConnection -NoWait, also
+        /// as read back by Import-Clixml or received from a job in another process (its Kind, ResourceId and OperationUrl).
+        /// </summary>
         [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByOperationSet)]
         [ValidateNotNull]
+        [KustoOperationTransformation]
         public KustoOperation Operation { get; set; } = null!;
 
         /// <summary>The operation's status URL (a KustoOperation's OperationUrl, the Azure-AsyncOperation header); it must be on the session's ARM endpoint.</summary>

@@ -21,6 +21,41 @@ namespace KustoConnect.Internal
         protected CancellationToken CancellationToken => _cancellation.Token;
 
         /// <inheritdoc />
+        protected override void BeginProcessing()
+        {
+            DebugWithoutPrompting();
+            base.BeginProcessing();
+        }
+
+        /// <summary>
+        /// -Debug on a compiled cmdlet makes PowerShell ask "Continue with this operation?" for every verbose and warning
+        /// record (their preferences become Inquire), which fails at once in a non-interactive session (every runbook and
+        /// CI job). KustoConnect's messages are traces, not breakpoints: with -Debug they are written as the 'Continue'
+        /// preference writes them (debug, verbose and warning records all shown, never a prompt). PowerShell keeps these
+        /// preferences in internal properties of the command runtime, so they are set by reflection; when a property is
+        /// missing, PowerShell's own behaviour stays.
+        /// </summary>
+        private void DebugWithoutPrompting()
+        {
+            if (!MyInvocation.BoundParameters.TryGetValue("Debug", out var value) || !(value is SwitchParameter debug) || !debug.IsPresent)
+            {
+                return;
+            }
+
+            foreach (var name in new[] { "DebugPreference", "VerbosePreference", "WarningPreference", "InformationPreference" })
+            {
+                var property = CommandRuntime?.GetType().GetProperty(
+                    name,
+                    System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
+                if (property != null && property.CanWrite && property.PropertyType == typeof(ActionPreference)
+                    && Equals(property.GetValue(CommandRuntime), ActionPreference.Inquire))
+                {
+                    property.SetValue(CommandRuntime, ActionPreference.Continue);
+                }
+            }
+        }
+
+        /// <inheritdoc />
         protected override void StopProcessing()
         {
             _cancellation.Cancel();
@@ -81,7 +116,15 @@ namespace KustoConnect.Internal
         {
             using var queue = new BlockingCollection<Action>();
             var observer = new QueueObserver(queue, this);
-            var task = Task.Run(() => call(observer, CancellationToken), CancellationToken);
+            var task = Task.Run(
+                () =>
+                {
+                    using (EngineObservation.Observe(observer))
+                    {
+                        return call(observer, CancellationToken);
+                    }
+                },
+                CancellationToken);
             task.ContinueWith(_ => queue.CompleteAdding(), TaskScheduler.Default);
             foreach (var action in queue.GetConsumingEnumerable())
             {
@@ -109,7 +152,23 @@ namespace KustoConnect.Internal
             });
         }
 
-        /// <summary>Turns an engine exception into an ErrorRecord with a stable id and a specific category.</summary>
+        /// <summary>The ARM error codes that users act on: each is its own FullyQualifiedErrorId, with the category that fits.</summary>
+        private static readonly (string Code, ErrorCategory Category)[] KnownCodes =
+        {
+            ("ConsumerGroupInUse", ErrorCategory.ResourceBusy),
+            ("ConsumerGroupNotFound", ErrorCategory.ObjectNotFound),
+            ("TableNotFound", ErrorCategory.ObjectNotFound),
+            ("MappingNotFound", ErrorCategory.ObjectNotFound),
+            ("SharedAccessPolicyNotFound", ErrorCategory.ObjectNotFound),
+            ("ResourceNotFound", ErrorCategory.ObjectNotFound),
+            ("AuthorizationFailed", ErrorCategory.PermissionDenied),
+        };
+
+        /// <summary>
+        /// Turns an engine exception into an ErrorRecord with a stable id and a specific category. ARM's code and message go
+        /// into ErrorDetails (with the correlation id); advice (how to retry, the command that resumes a wait) into its
+        /// RecommendedAction. Any other exception is kept as it is (with its stack trace) under UnexpectedError.
+        /// </summary>
         protected internal static ErrorRecord ToErrorRecord(Exception exception, object? target)
         {
             switch (exception)
@@ -121,24 +180,97 @@ namespace KustoConnect.Internal
                 case KustoAuthenticationException authentication:
                     return new ErrorRecord(authentication, authentication.ErrorId, ErrorCategory.AuthenticationError, target);
                 case KustoArmException arm:
-                    return new ErrorRecord(arm, arm.ErrorId, CategoryOf(arm.StatusCode), target);
+                    return WithDetails(
+                        new ErrorRecord(arm, arm.StatusCode == 429 ? "ArmThrottled" : arm.ErrorId, CategoryOf(arm.StatusCode, arm.Code), target),
+                        arm.Message,
+                        arm.StatusCode == 429 ? "Azure Resource Manager is throttling requests: wait a little and run the command again." : null);
                 case DataConnectionExistsException exists:
                     return new ErrorRecord(exists, "DataConnectionAlreadyExists", ErrorCategory.ResourceExists, target);
                 case DataConnectionValidationFailedException invalid:
                     return new ErrorRecord(invalid, invalid.ErrorId, ErrorCategory.InvalidData, target);
                 case KustoOperationFailedException failed:
-                    return new ErrorRecord(failed, failed.ErrorId, ErrorCategory.InvalidResult, target);
+                {
+                    var (id, category) = OperationFailureId(failed.Code);
+                    return WithDetails(
+                        new ErrorRecord(failed, id, category, target),
+                        string.IsNullOrEmpty(failed.Hint) ? failed.Message : failed.Message + " " + failed.Hint,
+                        failed.Hint);
+                }
+
+                case KustoWaitInterruptedException interrupted:
+                    return WithDetails(
+                        new ErrorRecord(interrupted, interrupted.ErrorId, CategoryOf(interrupted.Reason), target ?? interrupted.OperationUrl),
+                        interrupted.Message,
+                        "Run: " + interrupted.ResumeCommand);
                 case KustoException other:
                     return new ErrorRecord(other, other.ErrorId, ErrorCategory.InvalidOperation, target);
                 default:
-                    return new ErrorRecord(exception, "UnexpectedError", ErrorCategory.InvalidOperation, target);
+                    return WithDetails(
+                        new ErrorRecord(exception, "UnexpectedError", ErrorCategory.InvalidOperation, target),
+                        exception.GetType().FullName + ": " + exception.Message,
+                        null);
             }
+        }
+
+        private static ErrorRecord WithDetails(ErrorRecord record, string message, string? recommendedAction)
+        {
+            record.ErrorDetails = new ErrorDetails(message);
+            if (!string.IsNullOrEmpty(recommendedAction))
+            {
+                record.ErrorDetails.RecommendedAction = recommendedAction;
+            }
+
+            return record;
+        }
+
+        /// <summary>A failed operation's id: its ARM code when it is a known one (ConsumerGroupInUse, TableNotFound...), else OperationFailed.</summary>
+        private static (string Id, ErrorCategory Category) OperationFailureId(string? code)
+        {
+            foreach (var (known, category) in KnownCodes)
+            {
+                if (string.Equals(known, code, StringComparison.OrdinalIgnoreCase))
+                {
+                    return (known, category);
+                }
+            }
+
+            if (code != null && (code.IndexOf("Throttl", StringComparison.OrdinalIgnoreCase) >= 0 || string.Equals(code, "TooManyRequests", StringComparison.OrdinalIgnoreCase)))
+            {
+                return ("OperationThrottled", ErrorCategory.LimitsExceeded);
+            }
+
+            return ("OperationFailed", ErrorCategory.InvalidResult);
+        }
+
+        private static ErrorCategory CategoryOf(WaitInterruption reason)
+        {
+            switch (reason)
+            {
+                case WaitInterruption.TimedOut: return ErrorCategory.OperationTimeout;
+                case WaitInterruption.Cancelled: return ErrorCategory.OperationStopped;
+                case WaitInterruption.SignInExpired: return ErrorCategory.AuthenticationError;
+                default: return ErrorCategory.ConnectionError;
+            }
+        }
+
+        private static ErrorCategory CategoryOf(int status, string? code)
+        {
+            foreach (var (known, category) in KnownCodes)
+            {
+                if (string.Equals(known, code, StringComparison.OrdinalIgnoreCase))
+                {
+                    return category;
+                }
+            }
+
+            return CategoryOf(status);
         }
 
         private static ErrorCategory CategoryOf(int status)
         {
             switch (status)
             {
+                case 0: return ErrorCategory.ConnectionError;
                 case 400: return ErrorCategory.InvalidArgument;
                 case 401: return ErrorCategory.AuthenticationError;
                 case 403: return ErrorCategory.PermissionDenied;

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Management.Automation;
 using System.Threading;
 using System.Threading.Tasks;
+using KustoConnect.Engine;
 
 namespace KustoConnect.Internal
 {
@@ -54,10 +55,10 @@ namespace KustoConnect.Internal
         public override string StatusMessage => string.Empty;
 
         /// <summary>Starts the operations (at most <paramref name="throttleLimit"/> at once) on the job's worker.</summary>
-        internal void Start(IReadOnlyList<PendingOperation> operations, int throttleLimit, Func<Exception, object?, ErrorRecord> toErrorRecord)
+        internal void Start(IReadOnlyList<PendingOperation> operations, int throttleLimit, TimeSpan waitTimeout, Func<Exception, object?, ErrorRecord> toErrorRecord)
         {
             SetJobState(JobState.Running);
-            _ = Task.Run(() => Run(operations, throttleLimit, toErrorRecord));
+            _ = Task.Run(() => Run(operations, throttleLimit, waitTimeout, toErrorRecord));
         }
 
         /// <summary>Cancels the running operations and returns once the job is Stopped (nothing after a finished job).</summary>
@@ -104,18 +105,25 @@ namespace KustoConnect.Internal
             base.Dispose(disposing);
         }
 
-        private void Run(IReadOnlyList<PendingOperation> operations, int throttleLimit, Func<Exception, object?, ErrorRecord> toErrorRecord)
+        private void Run(IReadOnlyList<PendingOperation> operations, int throttleLimit, TimeSpan waitTimeout, Func<Exception, object?, ErrorRecord> toErrorRecord)
         {
             var sink = new JobSink(this);
             try
             {
-                using var batch = new OperationBatch(throttleLimit, toErrorRecord, _cancellation.Token);
+                using var batch = new OperationBatch(throttleLimit, toErrorRecord, _cancellation.Token) { WaitTimeout = waitTimeout };
                 foreach (var operation in operations)
                 {
                     batch.Start(operation.Target, operation.Work);
                 }
 
                 batch.WriteAll(sink);
+
+                // Stop-Job interrupted these waits: the first one's resume command becomes the Stopped job's reason (a stopped
+                // job writes no error, as before).
+                foreach (var interrupted in batch.TakeInterrupted())
+                {
+                    sink.NoteInterruption(interrupted);
+                }
             }
             catch (Exception e)
             {
@@ -123,36 +131,90 @@ namespace KustoConnect.Internal
             }
             finally
             {
-                Finish(sink.HadErrors);
+                Finish(sink.Interruption, sink.HasErrors);
             }
         }
 
-        private void Finish(bool hadErrors)
+        /// <summary>
+        /// Ends the job: Stopped after Stop-Job, Failed when an item wrote an error, else Completed. When a wait was
+        /// interrupted (budget, sign-in, Stop-Job), JobStateInfo.Reason is that interruption: it carries the operation URL
+        /// and the Wait-KustoOperation command that resumes it. (An operation's own failure leaves Reason empty: its error
+        /// record is in the Error stream, and Receive-Job would write a Reason a second time.)
+        /// </summary>
+        private void Finish(KustoWaitInterruptedException? interruption, bool hadErrors)
         {
             lock (_stateLock)
             {
                 _finished = true;
-                SetJobState(_stopRequested ? JobState.Stopped : hadErrors ? JobState.Failed : JobState.Completed);
+                if (_stopRequested)
+                {
+                    SetJobStateWithReason(JobState.Stopped, interruption);
+                }
+                else if (hadErrors)
+                {
+                    SetJobStateWithReason(JobState.Failed, interruption);
+                }
+                else
+                {
+                    SetJobState(JobState.Completed);
+                }
             }
 
             _ended.Set();
+        }
+
+        /// <summary>
+        /// Job.SetJobState(JobState, Exception) is internal to PowerShell (the reference assemblies show only the one-argument
+        /// overload); it is the only way to fill JobStateInfo.Reason, so it is called by reflection, falling back to the
+        /// public overload when a PowerShell version lacks it.
+        /// </summary>
+        private void SetJobStateWithReason(JobState state, Exception? reason)
+        {
+            var method = reason == null
+                ? null
+                : typeof(Job).GetMethod(
+                    "SetJobState",
+                    System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public,
+                    null,
+                    new[] { typeof(JobState), typeof(Exception) },
+                    null);
+            if (method == null)
+            {
+                SetJobState(state);
+                return;
+            }
+
+            method.Invoke(this, new object?[] { state, reason });
         }
 
         /// <summary>Writes into the job's own streams (thread-safe collections).</summary>
         private sealed class JobSink : IOutputSink
         {
             private readonly KustoJob _job;
-            private int _errors;
 
             internal JobSink(KustoJob job) => _job = job;
 
-            internal bool HadErrors => Volatile.Read(ref _errors) > 0;
+            private KustoWaitInterruptedException? _interruption;
+            private int _errors;
+
+            /// <summary>The first interrupted wait (from an error record, or noted after Stop-Job).</summary>
+            internal KustoWaitInterruptedException? Interruption => Volatile.Read(ref _interruption);
+
+            internal bool HasErrors => Volatile.Read(ref _errors) > 0;
+
+            internal void NoteInterruption(KustoWaitInterruptedException interruption) =>
+                Interlocked.CompareExchange(ref _interruption, interruption, null);
 
             public void WriteObject(object value) => _job.Output.Add(PSObject.AsPSObject(value));
 
             public void WriteError(ErrorRecord record)
             {
                 Interlocked.Increment(ref _errors);
+                if (record.Exception is KustoWaitInterruptedException interrupted)
+                {
+                    NoteInterruption(interrupted);
+                }
+
                 _job.Error.Add(record);
             }
 

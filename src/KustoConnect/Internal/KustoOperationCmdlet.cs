@@ -35,11 +35,50 @@ namespace KustoConnect.Internal
         [ValidateRange(1, 64)]
         public int ThrottleLimit { get; set; } = 5;
 
+        /// <summary>
+        /// How long to wait for each long-running operation (a TimeSpan such as 00:30:00 or 90m, or a number of seconds;
+        /// default 60 minutes). Until then, failed polls (HTTP 429 and 5xx, dropped or refused connections, timeouts) are
+        /// retried with backoff, and Retry-After is honoured up to 60 seconds per poll. When the budget runs out the
+        /// operation may still be running in Azure: the error names its operation URL and the exact Wait-KustoOperation
+        /// command that waits for it again.
+        /// </summary>
+        [Parameter]
+        [TimeoutTransformation]
+        [ValidateTimeout]
+        public TimeSpan Timeout { get; set; } = DefaultTimeout;
+
+        /// <summary>The default -Timeout: 60 minutes (Terraform's default for creates and deletes).</summary>
+        public static readonly TimeSpan DefaultTimeout = TimeSpan.FromMinutes(60);
+
+        private bool _expiryWarned;
+
+        /// <summary>
+        /// Warns once per invocation when the session's token cannot be renewed (Connect-KustoAccount -AccessToken) and
+        /// expires before this call's waits could end.
+        /// </summary>
+        protected void WarnIfTokenExpiresDuringWait(KustoSession session)
+        {
+            if (_expiryWarned || session?.TokenExpiresOn is not DateTimeOffset expires || expires >= DateTimeOffset.UtcNow + Timeout)
+            {
+                return;
+            }
+
+            _expiryWarned = true;
+            WriteWarning(
+                "The session's access token expires at " + expires.ToString("u", System.Globalization.CultureInfo.InvariantCulture)
+                + ", before -Timeout (" + Timeout.ToString() + ") ends, and cannot be renewed: if the wait lasts beyond then it ends with an error that carries the command to resume it after connecting again.");
+        }
+
         /// <summary>Queues one item's operation (call from ProcessRecord, after validation and ShouldProcess).</summary>
         /// <param name="target">The error record's target when the operation fails (e.g. the resource id).</param>
         /// <param name="work">The engine call; it must not use the cmdlet (it may run in a job after the cmdlet ended).</param>
         internal void Submit(object? target, OperationWork work)
         {
+            if (SessionStore.Current is KustoSession current)
+            {
+                WarnIfTokenExpiresDuringWait(current);
+            }
+
             if (AsJob.IsPresent)
             {
                 _deferred.Add(new PendingOperation(target, work));
@@ -47,7 +86,7 @@ namespace KustoConnect.Internal
             }
 
             _sink ??= new CmdletSink(this);
-            _batch ??= new OperationBatch(ThrottleLimit, ToErrorRecord, CancellationToken);
+            _batch ??= new OperationBatch(ThrottleLimit, ToErrorRecord, CancellationToken) { WaitTimeout = Timeout };
             _batch.Start(target, work);
             _batch.WriteAvailable(_sink);
             ThrowIfStopped();
@@ -105,7 +144,7 @@ namespace KustoConnect.Internal
 
             JobRepository.Add(job);
             WriteObject(job);
-            job.Start(_deferred.ToArray(), ThrottleLimit, JobErrorRecord);
+            job.Start(_deferred.ToArray(), ThrottleLimit, Timeout, JobErrorRecord);
             _deferred.Clear();
         }
 
@@ -113,6 +152,20 @@ namespace KustoConnect.Internal
         {
             if (_batch!.WasCancelled)
             {
+                // The pipeline is stopping: no error record can be written any more, so the way back to each interrupted
+                // operation goes to the host (the console, a transcript) before the stop.
+                foreach (var interrupted in _batch.TakeInterrupted())
+                {
+                    try
+                    {
+                        Host?.UI?.WriteErrorLine(interrupted.Message);
+                    }
+                    catch (Exception e) when (e is PipelineStoppedException || e is InvalidOperationException || e is NotImplementedException)
+                    {
+                        // A host without UI: nothing to show it on.
+                    }
+                }
+
                 throw new PipelineStoppedException();
             }
         }

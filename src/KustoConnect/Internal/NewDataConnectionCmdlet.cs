@@ -154,7 +154,7 @@ namespace KustoConnect.Internal
             var validate = Validate.IsPresent;
             Submit(target.ResourceId, async (observer, token) =>
             {
-                await EnsureAbsentAsync(session, target, token).ConfigureAwait(false);
+                await EnsureAbsentAsync(session, target, observer, token).ConfigureAwait(false);
                 await CompleteModelAsync(session, model, observer, token).ConfigureAwait(false);
                 var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
                 if (string.IsNullOrEmpty(model.Location))
@@ -219,14 +219,25 @@ namespace KustoConnect.Internal
         internal static bool SameRegion(string a, string b) =>
             string.Equals(a.Replace(" ", string.Empty), b.Replace(" ", string.Empty), StringComparison.OrdinalIgnoreCase);
 
-        private static async Task EnsureAbsentAsync(KustoSession session, DataConnectionRef target, CancellationToken token)
+        /// <summary>
+        /// Refuses to overwrite a data connection that exists, except one whose create ended Failed: running the same New-
+        /// again re-sends the definition to it (with a warning), as the error of the failed create says.
+        /// </summary>
+        private static async Task EnsureAbsentAsync(KustoSession session, DataConnectionRef target, OperationItem item, CancellationToken token)
         {
+            DataConnection existing;
             try
             {
-                await session.DataConnections.GetAsync(target, token).ConfigureAwait(false);
+                existing = await session.DataConnections.GetAsync(target, token).ConfigureAwait(false);
             }
             catch (KustoArmException e) when (e.StatusCode == 404)
             {
+                return;
+            }
+
+            if (string.Equals(existing.ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase))
+            {
+                item.Warn($"The data connection '{target.Name}' exists in state Failed (an earlier create failed): its definition is sent again.");
                 return;
             }
 

@@ -64,6 +64,20 @@ namespace KustoConnect.Internal
         /// <summary>True once an item ended because the batch was cancelled; its result is not written.</summary>
         internal bool WasCancelled { get; private set; }
 
+        /// <summary>The budget of each item's waits for long-running operations (-Timeout).</summary>
+        internal TimeSpan WaitTimeout { get; set; } = TimeSpan.FromMinutes(60);
+
+        private readonly ConcurrentQueue<KustoWaitInterruptedException> _interrupted = new ConcurrentQueue<KustoWaitInterruptedException>();
+
+        /// <summary>The waits that the cancellation interrupted (each with its resume command), since the last call.</summary>
+        internal IEnumerable<KustoWaitInterruptedException> TakeInterrupted()
+        {
+            while (_interrupted.TryDequeue(out var e))
+            {
+                yield return e;
+            }
+        }
+
         /// <summary>Starts the item's operation now, or as soon as fewer than the throttle limit run. Owner thread only.</summary>
         internal void Start(object? target, OperationWork work)
         {
@@ -131,7 +145,16 @@ namespace KustoConnect.Internal
                 await _gate.WaitAsync(token).ConfigureAwait(false);
                 try
                 {
-                    item.Result = await Task.Run(() => work(item, token), token).ConfigureAwait(false);
+                    item.Result = await Task.Run(
+                        () =>
+                        {
+                            // The item's reads and checks (existence, location, policy) report their HTTP exchanges too.
+                            using (EngineObservation.Observe(item))
+                            {
+                                return work(item, token);
+                            }
+                        },
+                        token).ConfigureAwait(false);
                 }
                 finally
                 {
@@ -161,6 +184,10 @@ namespace KustoConnect.Internal
                 if (item.Error is OperationCanceledException && _cancellation.IsCancellationRequested)
                 {
                     WasCancelled = true;
+                    if (item.Error is KustoWaitCanceledException cancelled)
+                    {
+                        _interrupted.Enqueue(cancelled.Interruption);
+                    }
                 }
                 else if (item.Error != null)
                 {
@@ -178,7 +205,7 @@ namespace KustoConnect.Internal
     /// One pipeline item of a batch: the engine's observer for its operation (progress and verbose messages go to the
     /// batch's queue, each activity with its own progress id) and the warnings to write before its result.
     /// </summary>
-    internal sealed class OperationItem : IOperationObserver
+    internal sealed class OperationItem : IWaitingObserver
     {
         private readonly OperationBatch _batch;
         private readonly ConcurrentDictionary<string, int> _activities = new ConcurrentDictionary<string, int>(StringComparer.Ordinal);
@@ -199,6 +226,9 @@ namespace KustoConnect.Internal
         internal Exception? Error { get; set; }
 
         internal bool IsDone => Volatile.Read(ref _done) == 1;
+
+        /// <summary>The batch's -Timeout: the budget of this item's waits.</summary>
+        public TimeSpan WaitTimeout => _batch.WaitTimeout;
 
         public void OnProgress(OperationProgress progress)
         {

@@ -17,7 +17,17 @@ namespace KustoConnect.Internal
                 string.IsNullOrEmpty(progress.Status) ? "Running" : progress.Status,
                 (int)elapsed.TotalMinutes,
                 elapsed.Seconds);
+            if (!string.IsNullOrEmpty(progress.Note))
+            {
+                status += "; " + progress.Note;
+            }
+
             var record = new ProgressRecord(activityId, progress.Activity, status);
+            if (!string.IsNullOrEmpty(progress.Note))
+            {
+                record.CurrentOperation = progress.Note;
+            }
+
             if (progress.PercentComplete is int percent && percent >= 0 && percent <= 100)
             {
                 record.PercentComplete = percent;

@@ -50,7 +50,62 @@ namespace KustoConnect.Models
             };
         }
 
+        /// <summary>The command that waits for this operation, in this session or another one.</summary>
+        public string? ResumeCommand =>
+            string.IsNullOrEmpty(OperationUrl) ? null : KustoWaitInterruptedException.BuildResumeCommand(OperationUrl!, string.Equals(Kind, "Delete", StringComparison.OrdinalIgnoreCase) ? null : ResourceId);
+
         /// <inheritdoc />
         public override string ToString() => Kind + " " + (Name ?? ResourceId);
+    }
+
+    /// <summary>
+    /// Lets Wait-KustoOperation take a KustoOperation that lost its type on the way: Export-Clixml / Import-Clixml, or a
+    /// job's output received in another process ("Deserialized.KustoConnect.Models.KustoOperation"). Only its Kind,
+    /// Name, ResourceId, OperationUrl, StartedAt and ProvisioningState are read.
+    /// </summary>
+    [AttributeUsage(AttributeTargets.Property | AttributeTargets.Field)]
+    public sealed class KustoOperationTransformationAttribute : System.Management.Automation.ArgumentTransformationAttribute
+    {
+        /// <inheritdoc />
+        public override object Transform(System.Management.Automation.EngineIntrinsics engineIntrinsics, object inputData)
+        {
+            if (!(inputData is System.Management.Automation.PSObject wrapped) || wrapped.BaseObject is KustoOperation)
+            {
+                return inputData is System.Management.Automation.PSObject p && p.BaseObject is KustoOperation op ? op : inputData;
+            }
+
+            string? Text(string name) => wrapped.Properties[name]?.Value?.ToString();
+            var kind = Text(nameof(KustoOperation.Kind));
+            var resourceId = Text(nameof(KustoOperation.ResourceId));
+            if (kind == null || resourceId == null)
+            {
+                return inputData;
+            }
+
+            var operation = new KustoOperation
+            {
+                Kind = kind,
+                Name = Text(nameof(KustoOperation.Name)),
+                ResourceId = resourceId,
+                OperationUrl = Text(nameof(KustoOperation.OperationUrl)),
+                ProvisioningState = Text(nameof(KustoOperation.ProvisioningState)),
+            };
+            var started = wrapped.Properties[nameof(KustoOperation.StartedAt)]?.Value;
+            if (started is System.Management.Automation.PSObject startedObject)
+            {
+                started = startedObject.BaseObject;
+            }
+
+            if (started is DateTimeOffset offset)
+            {
+                operation.StartedAt = offset;
+            }
+            else if (started is DateTime date)
+            {
+                operation.StartedAt = new DateTimeOffset(date.ToUniversalTime());
+            }
+
+            return operation;
+        }
     }
 }
