@@ -213,8 +213,9 @@ namespace KustoConnect.Tests
                 Assert.Equal("JSON", Assert.IsType<KustoEventHubDataConnection>(Assert.Single(output).BaseObject).DataFormat);
             }
 
-            var put = Assert.Single(Writes());
-            Assert.Equal("PUT", put.Method);
+            // One PATCH (the piped object brings the kind): no GET, no PUT.
+            var patch = Assert.Single(Writes());
+            Assert.Equal("PATCH", patch.Method);
             var after = Assert.IsType<KustoEventHubDataConnection>(Get("eh-partial"));
             Assert.Equal("JSON", after.DataFormat);
             Assert.Equal(before.Kind, after.Kind);
