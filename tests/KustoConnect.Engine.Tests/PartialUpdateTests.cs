@@ -109,5 +109,29 @@ namespace KustoConnect.Engine.Tests
             Assert.Equal(new[] { "PATCH", "PATCH" }, writes.Select(w => w.Method));
             await session.DataConnections.DeleteAsync(target, null, CancellationToken.None);
         }
+
+        [Fact]
+        public async Task Every_ARM_request_names_KustoConnect_its_version_and_the_host_first_in_its_User_Agent()
+        {
+            var target = DataConnectionRef.Create(Database, "user-agent");
+            var stored = "{\"id\":\"" + target.ResourceId + "\",\"kind\":\"EventHub\",\"properties\":{}}";
+            var handler = new ScriptedHandler().On("GET", Arm + target.ResourceId, 200, stored);
+            var before = KustoSession.UserAgentHost;
+            KustoSession.UserAgentHost = "PowerShell/7.6.9 (Core)";
+            try
+            {
+                using var session = Sessions.Replay(handler);
+                await session.DataConnections.GetAsync(target, CancellationToken.None);
+            }
+            finally
+            {
+                KustoSession.UserAgentHost = before;
+            }
+
+            // The test transport lists the header's product tokens comma-separated; on the wire they are space-separated.
+            var userAgent = handler.Sent.Single().Headers["User-Agent"].Replace(',', ' ');
+            Assert.StartsWith("KustoConnect/0.1.0 PowerShell/7.6.9 (Core) azsdk-net-", userAgent, StringComparison.Ordinal);
+            Assert.Equal(1, userAgent.Split("KustoConnect/").Length - 1);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using System;
 using System.Linq;
 using System.Management.Automation;
 using KustoConnect.Engine;
@@ -19,6 +20,9 @@ namespace KustoConnect.Commands
         /// <summary>Parameter set: by resource id.</summary>
         public const string ByResourceIdSet = "ByResourceId";
 
+        /// <summary>Parameter set: the data connections of database objects from Get-KustoDatabase.</summary>
+        public const string ByDatabaseObjectSet = "ByDatabaseObject";
+
         /// <summary>The resource group of the cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
@@ -37,8 +41,17 @@ namespace KustoConnect.Commands
         [ArgumentCompleter(typeof(DatabaseNameCompleter))]
         public string DatabaseName { get; set; } = null!;
 
+        /// <summary>
+        /// A database from Get-KustoDatabase (piped by value): the data connections of that database are written. Its
+        /// subscription, resource group, cluster and name are used, nothing else of it.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByDatabaseObjectSet)]
+        [ValidateNotNull]
+        public KustoDatabase Database { get; set; } = null!;
+
         /// <summary>The data connection's name; wildcards allowed. Omit it to list all of the database.</summary>
         [Parameter(Position = 0, ParameterSetName = ByNameSet)]
+        [Parameter(Position = 0, ParameterSetName = ByDatabaseObjectSet)]
         [ValidateNotNullOrEmpty]
         [Alias("DataConnectionName")]
         [SupportsWildcards]
@@ -47,6 +60,7 @@ namespace KustoConnect.Commands
 
         /// <summary>Only data connections of these kinds: IotHub, EventHub, EventGrid, CosmosDb (wildcards allowed).</summary>
         [Parameter(ParameterSetName = ByNameSet)]
+        [Parameter(ParameterSetName = ByDatabaseObjectSet)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(DataConnectionKindCompleter))]
@@ -58,10 +72,10 @@ namespace KustoConnect.Commands
         [Alias("Id")]
         public string ResourceId { get; set; } = null!;
 
-        /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>
+        /// <summary>The subscriptions to look in, for this call only (one or several); defaults to the context's.</summary>
         [Parameter(ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
-        public string? SubscriptionId { get; set; }
+        public string[]? SubscriptionId { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
@@ -76,32 +90,73 @@ namespace KustoConnect.Commands
                     return;
                 }
 
-                var database = DatabaseRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName, DatabaseName);
-                if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
-                {
-                    var target = DataConnectionRef.Create(database, Name);
-                    var found = RunEngine((o, t) => session.DataConnections.GetAsync(target, t));
-                    if (IsWantedKind(found))
+                var databases = ParameterSetName == ByDatabaseObjectSet
+                    ? new[]
                     {
-                        WriteObject(KustoDataConnection.From(found));
+                        DatabaseRef.Create(
+                            string.IsNullOrEmpty(Database.SubscriptionId) ? ResolveSubscriptionId(session, null) : Database.SubscriptionId!,
+                            Database.ResourceGroupName ?? string.Empty,
+                            (Database.ClusterName ?? string.Empty).ToLowerInvariant(),
+                            Database.Name ?? string.Empty),
                     }
-
-                    return;
+                    : (SubscriptionId is { Length: > 0 } ? SubscriptionId.Distinct(StringComparer.OrdinalIgnoreCase).ToArray() : new[] { ResolveSubscriptionId(session, null) })
+                        .Select(subscription => DatabaseRef.Create(subscription, ResourceGroupName, ClusterName, DatabaseName))
+                        .ToArray();
+                KustoArmException? notFound = null;
+                var found = false;
+                foreach (var database in databases)
+                {
+                    try
+                    {
+                        found |= WriteConnectionsOf(session, database);
+                    }
+                    catch (KustoArmException e) when (e.StatusCode == 404 && databases.Length > 1)
+                    {
+                        // Looked up in several subscriptions: not found is an error only when none has it.
+                        notFound = e;
+                    }
+                    catch (KustoException e) when (databases.Length > 1)
+                    {
+                        WriteEngineError(e, database.SubscriptionId);
+                    }
                 }
 
-                var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-                foreach (var connection in RunEngine((o, t) => session.DataConnections.ListAsync(database, t)))
+                if (!found && notFound != null)
                 {
-                    if ((pattern == null || pattern.IsMatch(connection.Name ?? string.Empty)) && IsWantedKind(connection))
-                    {
-                        WriteObject(KustoDataConnection.From(connection));
-                    }
+                    throw notFound;
                 }
             }
             catch (KustoException e)
             {
                 WriteEngineError(e, Name ?? ResourceId);
             }
+        }
+
+        /// <summary>Writes the wanted connections of one database; true when the database (and a named connection) exists.</summary>
+        private bool WriteConnectionsOf(KustoSession session, DatabaseRef database)
+        {
+            if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
+            {
+                var target = DataConnectionRef.Create(database, Name);
+                var one = RunEngine((o, t) => session.DataConnections.GetAsync(target, t));
+                if (IsWantedKind(one))
+                {
+                    WriteObject(KustoDataConnection.From(one));
+                }
+
+                return true;
+            }
+
+            var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+            foreach (var connection in RunEngine((o, t) => session.DataConnections.ListAsync(database, t)))
+            {
+                if ((pattern == null || pattern.IsMatch(connection.Name ?? string.Empty)) && IsWantedKind(connection))
+                {
+                    WriteObject(KustoDataConnection.From(connection));
+                }
+            }
+
+            return true;
         }
 
         private bool IsWantedKind(DataConnection connection) =>

@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Management.Automation;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
@@ -43,43 +45,73 @@ namespace KustoConnect.Commands
         [ArgumentCompleter(typeof(DatabaseNameCompleter))]
         public string? Name { get; set; }
 
-        /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>
+        /// <summary>The subscriptions to look in, for this call only (one or several); defaults to the context's.</summary>
         [Parameter(ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
-        public string? SubscriptionId { get; set; }
+        public string[]? SubscriptionId { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             var session = RequireSession();
-            try
-            {
-                var cluster = ParameterSetName == ByClusterObjectSet
-                    ? ClusterRef.Create(
+            var clusters = ParameterSetName == ByClusterObjectSet
+                ? new[]
+                {
+                    ClusterRef.Create(
                         Cluster.SubscriptionId ?? ResolveSubscriptionId(session, null),
                         Cluster.ResourceGroupName ?? string.Empty,
-                        (Cluster.Name ?? string.Empty).ToLowerInvariant())
-                    : ClusterRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName);
-
-                if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
-                {
-                    var database = DatabaseRef.Create(cluster.SubscriptionId, cluster.ResourceGroupName, cluster.ClusterName, Name);
-                    WriteObject(new KustoDatabase(RunEngine((o, t) => session.Clusters.GetDatabaseAsync(database, t))));
-                    return;
+                        (Cluster.Name ?? string.Empty).ToLowerInvariant()),
                 }
-
-                var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
-                foreach (var database in RunEngine((o, t) => session.Clusters.ListDatabasesAsync(cluster, t)))
+                : (SubscriptionId is { Length: > 0 } ? SubscriptionId.Distinct(StringComparer.OrdinalIgnoreCase).ToArray() : new[] { ResolveSubscriptionId(session, null) })
+                    .Select(subscription => ClusterRef.Create(subscription, ResourceGroupName, ClusterName))
+                    .ToArray();
+            KustoException? notFound = null;
+            var found = false;
+            foreach (var cluster in clusters)
+            {
+                try
                 {
-                    if (pattern == null || pattern.IsMatch(database.Name ?? string.Empty))
+                    if (Name != null && !WildcardPattern.ContainsWildcardCharacters(Name))
                     {
-                        WriteObject(new KustoDatabase(database));
+                        var database = DatabaseRef.Create(cluster.SubscriptionId, cluster.ResourceGroupName, cluster.ClusterName, Name);
+                        try
+                        {
+                            WriteObject(new KustoDatabase(RunEngine((o, t) => session.Clusters.GetDatabaseAsync(database, t))));
+                            found = true;
+                        }
+                        catch (KustoArmException e) when (e.StatusCode == 404 && clusters.Length > 1)
+                        {
+                            notFound = e;
+                        }
+
+                        continue;
                     }
+
+                    var pattern = Name == null ? null : new WildcardPattern(Name, WildcardOptions.IgnoreCase);
+                    foreach (var database in RunEngine((o, t) => session.Clusters.ListDatabasesAsync(cluster, t)))
+                    {
+                        if (pattern == null || pattern.IsMatch(database.Name ?? string.Empty))
+                        {
+                            WriteObject(new KustoDatabase(database));
+                        }
+                    }
+
+                    found = true;
+                }
+                catch (KustoArmException e) when (e.StatusCode == 404 && clusters.Length > 1)
+                {
+                    notFound = e;
+                }
+                catch (KustoException e)
+                {
+                    WriteEngineError(e, Name ?? (object?)Cluster ?? ClusterName);
                 }
             }
-            catch (KustoException e)
+
+            // A name looked up in several subscriptions is an error only when none has it.
+            if (!found && notFound != null)
             {
-                WriteEngineError(e, Name ?? (object?)Cluster ?? ClusterName);
+                WriteEngineError(notFound, Name);
             }
         }
     }
