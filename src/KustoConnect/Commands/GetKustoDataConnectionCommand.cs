@@ -75,6 +75,7 @@ namespace KustoConnect.Commands
         /// <summary>The subscriptions to look in, for this call only (one or several); defaults to the context's.</summary>
         [Parameter(ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
+        [ArgumentCompleter(typeof(SubscriptionIdCompleter))]
         public string[]? SubscriptionId { get; set; }
 
         /// <inheritdoc />

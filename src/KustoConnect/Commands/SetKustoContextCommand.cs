@@ -16,6 +16,7 @@ namespace KustoConnect.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("Subscription")]
+        [ArgumentCompleter(typeof(SubscriptionIdCompleter))]
         public string? SubscriptionId { get; set; }
 
         /// <inheritdoc />
