@@ -236,6 +236,51 @@ namespace KustoConnect.Tests
         }
 
         [Fact]
+        public void Update_by_name_with_Kind_sends_one_PATCH_and_reads_nothing_first_and_without_Kind_reads_once()
+        {
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-kind"));
+            _session.Emulator.ClearRequestLog();
+            var parameters = Target("iot-kind");
+            parameters["Kind"] = "IotHub";
+            parameters["DataFormat"] = "json";
+
+            var updated = Create<KustoIotHubDataConnection>("Update-KustoDataConnection", parameters);
+
+            Assert.Equal("JSON", updated.DataFormat);
+            var log = _session.DataConnectionRequests();
+            Assert.Equal("PATCH", log[0].Method);
+            Assert.Single(Writes());
+
+            _session.Emulator.ClearRequestLog();
+            var byName = Target("iot-kind");
+            byName["TableName"] = DefaultWorld.TelemetryTable;
+            byName["MappingRuleName"] = string.Empty;
+            Create<KustoIotHubDataConnection>("Update-KustoDataConnection", byName);
+            var second = _session.DataConnectionRequests();
+            Assert.Equal(new[] { "GET", "PATCH" }, second.Take(2).Select(e => e.Method));
+            Assert.Single(Writes());
+        }
+
+        [Fact]
+        public void Update_with_a_wrong_Kind_is_refused_by_the_service_and_changes_nothing()
+        {
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-wrong-kind-given"));
+            var parameters = Target("iot-wrong-kind-given");
+            parameters["Kind"] = "EventHub";
+            parameters["DataFormat"] = "json";
+
+            var (output, shell) = _session.Invoke("Update-KustoDataConnection", parameters);
+
+            using (shell)
+            {
+                Assert.Empty(output);
+                Assert.Equal(ErrorCategory.InvalidArgument, Assert.Single(shell.Streams.Error).CategoryInfo.Category);
+            }
+
+            Assert.Equal("CSV", ((KustoIotHubDataConnection)Get("iot-wrong-kind-given")).DataFormat);
+        }
+
+        [Fact]
         public void Update_by_name_can_clear_a_mapping_with_an_empty_string()
         {
             Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-clear"));
