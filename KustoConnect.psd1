@@ -25,6 +25,8 @@
         'Get-KustoDataConnection'
         'Update-KustoDataConnection'
         'Remove-KustoDataConnection'
+        'Export-KustoDataConnection'
+        'Sync-KustoDataConnection'
         'Wait-KustoOperation'
         'Get-KustoCluster'
         'Get-KustoDatabase'

@@ -140,10 +140,21 @@ try {
         }
         $w.WriteEndElement()
 
+        # INPUTS: the types of the parameters that take pipeline input (None when none does); OUTPUTS: the OutputType.
+        $inputs = @($ownParameters | Where-Object { $_.Attributes | Where-Object { $_ -is [System.Management.Automation.ParameterAttribute] -and ($_.ValueFromPipeline -or $_.ValueFromPipelineByPropertyName) } } |
+            ForEach-Object { $t = $_.ParameterType; if ($t.IsArray) { $t = $t.GetElementType() }; ([Nullable]::GetUnderlyingType($t) ?? $t).FullName } | Select-Object -Unique)
+        $w.WriteStartElement('command', 'inputTypes', $command)
+        foreach ($input in $(if ($inputs.Count) { $inputs } else { 'None' })) {
+            $w.WriteStartElement('command', 'inputType', $command)
+            $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $input); $w.WriteEndElement()
+            $w.WriteEndElement()
+        }
+        $w.WriteEndElement()
+
         $w.WriteStartElement('command', 'returnValues', $command)
-        foreach ($output in $cmd.OutputType) {
+        foreach ($output in $(if (@($cmd.OutputType).Count) { $cmd.OutputType.Name } else { 'None' })) {
             $w.WriteStartElement('command', 'returnValue', $command)
-            $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $output.Name); $w.WriteEndElement()
+            $w.WriteStartElement('dev', 'type', $dev); $w.WriteElementString('name', $maml, $output); $w.WriteEndElement()
             $w.WriteEndElement()
         }
         $w.WriteEndElement()

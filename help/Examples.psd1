@@ -168,6 +168,35 @@ New-KustoCosmosDbConnection -ResourceGroupName testrg -ClusterName mykustocluste
         @{ Title = 'Delete in a background job'; Code = 'Get-KustoDataConnection @database -Name ''test*'' | Remove-KustoDataConnection -Force -AsJob | Wait-Job | Receive-Job'; Remarks = 'The confirmation is asked before the job starts; the job removes every piped connection, at most -ThrottleLimit (5) at a time.' }
         @{ Title = 'Delete every data connection whose name starts with test'; Code = 'Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name ''test*'' | Remove-KustoDataConnection -Force'; Remarks = 'Each deletion waits for its long-running operation.' }
     )
+    'Export-KustoDataConnection' = @(
+        @{
+            Title   = 'Write the data connections of a database to a definition file'
+            Code    = 'Export-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Path ./connections.json'
+            Remarks = 'One entry per data connection: subscription, resource group, cluster, database, name, kind, location and the properties a user sets (ARM''s names). Read-only properties and secrets are never written. Omit -DatabaseName to write every database of the cluster; -NoClobber keeps an existing file.'
+        }
+        @{
+            Title   = 'Export only some connections, from the pipeline'
+            Code    = 'Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Kind IotHub | Export-KustoDataConnection -Path ./iothub.json -PassThru'
+            Remarks = 'Piped objects are written as they are (also after editing them). Get-KustoDatabase | Export-KustoDataConnection writes every connection of each piped database. KustoDataConnections.schema.json in the module folder lets editors check the file.'
+        }
+    )
+    'Sync-KustoDataConnection' = @(
+        @{
+            Title   = 'See what a sync would change'
+            Code    = 'Sync-KustoDataConnection -Path ./connections.json -WhatIf | Format-Table Action, Name, Changes, Result'
+            Remarks = 'Reads the data connections of the databases the file names and writes the plan (Create, Update with the changed properties'' old and new values, NoChange, and with -Prune Remove); nothing is written to Azure.'
+        }
+        @{
+            Title   = 'Bring Azure back to the file, removing what it does not list'
+            Code    = 'Sync-KustoDataConnection -Path ./connections.json -Prune -Validate -ThrottleLimit 4'
+            Remarks = 'Creates what is missing (after the service validated it), sends one PATCH of only the differing properties for each connection that differs, removes the connections of those databases that the file does not list, and leaves the rest alone: a second run sends no write. A kind change removes and creates the connection again and asks first (-Force does not ask).'
+        }
+        @{
+            Title   = 'Sync in a background job'
+            Code    = '$job = Sync-KustoDataConnection -Path ./connections.json -AsJob; $job | Wait-Job | Receive-Job'
+            Remarks = 'The file is checked and the plan made and confirmed at once; the writes run in one job, its results in file order.'
+        }
+    )
     'Wait-KustoOperation' = @(
         @{ Title = 'Start several creates, wait later'; Code = @'
 $operations = Get-Content hubs.txt | ForEach-Object { New-KustoIotHubConnection @database -Name $_ -IotHubResourceId "$hubs/$_" -NoWait }

@@ -16,6 +16,9 @@ namespace KustoConnect.Engine
         /// <summary>The names of every resource group of the subscription (GET .../resourcegroups, follows nextLink).</summary>
         Task<IReadOnlyList<string>> ListResourceGroupNamesAsync(string subscriptionId, CancellationToken cancellationToken);
 
+        /// <summary>The subscriptions the signed-in account can see (GET /subscriptions, follows nextLink): id and display name.</summary>
+        Task<IReadOnlyList<KeyValuePair<string, string?>>> ListSubscriptionsAsync(CancellationToken cancellationToken);
+
         /// <summary>
         /// The shared access policies of an IoT hub (POST .../IotHubs/{hub}/listkeys): names and rights only. The keys that
         /// the service sends with them are never returned, kept or logged.
@@ -109,6 +112,25 @@ namespace KustoConnect.Engine
                 },
                 cancellationToken).ConfigureAwait(false);
             return names;
+        }
+
+        public async Task<IReadOnlyList<KeyValuePair<string, string?>>> ListSubscriptionsAsync(CancellationToken cancellationToken)
+        {
+            var subscriptions = new List<KeyValuePair<string, string?>>();
+            await ReadPagesAsync(
+                RequestMethod.Get,
+                Url("/subscriptions", ResourcesApiVersion),
+                "subscriptions",
+                item =>
+                {
+                    var id = DataConnectionJson.GetString(item, "subscriptionId");
+                    if (!string.IsNullOrEmpty(id))
+                    {
+                        subscriptions.Add(new KeyValuePair<string, string?>(id!, DataConnectionJson.GetString(item, "displayName")));
+                    }
+                },
+                cancellationToken).ConfigureAwait(false);
+            return subscriptions;
         }
 
         public async Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(string iotHubResourceId, IOperationObserver? observer, CancellationToken cancellationToken)

@@ -99,12 +99,6 @@ namespace KustoConnect.Engine
             }
         }
 
-        public async Task<StartedOperation> StartUpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken)
-        {
-            var merged = await ApplyChangeAsync(target, change, cancellationToken).ConfigureAwait(false);
-            return await StartCreateOrUpdateAsync(target, merged, observer, cancellationToken).ConfigureAwait(false);
-        }
-
         public async Task<StartedOperation> StartDeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             if (target == null)
@@ -172,32 +166,6 @@ namespace KustoConnect.Engine
                     throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
                 }
             }
-        }
-
-        /// <summary>The GET and the caller's change of a partial update, checked; nothing is written.</summary>
-        private async Task<DataConnection> ApplyChangeAsync(DataConnectionRef target, Action<DataConnection> change, CancellationToken cancellationToken)
-        {
-            if (target == null)
-            {
-                throw new ArgumentNullException(nameof(target));
-            }
-
-            if (change == null)
-            {
-                throw new ArgumentNullException(nameof(change));
-            }
-
-            var current = await GetAsync(target, cancellationToken).ConfigureAwait(false);
-            var kind = current.Kind;
-            var location = current.Location;
-            change(current);
-            if (!string.Equals(kind, current.Kind, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new KustoValidationException("DataConnectionKindCannotChange", "The kind of a data connection cannot change.", "Kind");
-            }
-
-            current.Location = string.IsNullOrWhiteSpace(current.Location) ? location : current.Location;
-            return current;
         }
 
         /// <summary>

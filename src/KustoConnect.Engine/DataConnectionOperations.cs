@@ -29,13 +29,14 @@ namespace KustoConnect.Engine
         Task<IReadOnlyList<DataConnection>> ListAsync(DatabaseRef database, CancellationToken cancellationToken);
 
         /// <summary>
-        /// A partial update: GETs the data connection, lets <paramref name="change"/> set only what the caller wants changed
-        /// on the current model (kind and location stay as they are), checks the result with the same client-side rules as a
-        /// create, PUTs the merged body and waits for the long-running operation. <paramref name="change"/> may throw
-        /// <see cref="KustoValidationException"/> (e.g. a property that the connection's kind does not have): nothing is
-        /// written then.
+        /// A partial update: ONE PATCH (DataConnections_Update) carrying the kind and only the properties set on
+        /// <paramref name="changes"/> (a model of the connection's kind; null = unchanged, "" or an empty list clears an
+        /// optional property; location and read-only properties are never sent), then the wait for the long-running
+        /// operation; returns the data connection as ARM stores it. Nothing is read first. The client-side rules run on
+        /// what is set (normalizing it in place); a value they refuse throws <see cref="KustoValidationException"/> and
+        /// nothing is written. A kind that differs from the stored one is refused by ARM.
         /// </summary>
-        Task<DataConnection> UpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken);
+        Task<DataConnection> UpdateAsync(DataConnectionRef target, DataConnection changes, IOperationObserver? observer, CancellationToken cancellationToken);
 
         /// <summary>DELETE, then waits for the long-running operation.</summary>
         Task DeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken);
@@ -43,8 +44,8 @@ namespace KustoConnect.Engine
         /// <summary>The PUT of <see cref="CreateOrUpdateAsync"/> without the wait: returns once ARM accepted it.</summary>
         Task<StartedOperation> StartCreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken);
 
-        /// <summary>The GET, change and PUT of <see cref="UpdateAsync"/> without the wait: returns once ARM accepted the PUT.</summary>
-        Task<StartedOperation> StartUpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken);
+        /// <summary>The PATCH of <see cref="UpdateAsync"/> without the wait: returns once ARM accepted it.</summary>
+        Task<StartedOperation> StartUpdateAsync(DataConnectionRef target, DataConnection changes, IOperationObserver? observer, CancellationToken cancellationToken);
 
         /// <summary>The DELETE of <see cref="DeleteAsync"/> without the wait: returns once ARM accepted it.</summary>
         Task<StartedOperation> StartDeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken);
@@ -200,31 +201,6 @@ namespace KustoConnect.Engine
             {
                 throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
             }
-        }
-
-        public async Task<DataConnection> UpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken)
-        {
-            if (target == null)
-            {
-                throw new ArgumentNullException(nameof(target));
-            }
-
-            if (change == null)
-            {
-                throw new ArgumentNullException(nameof(change));
-            }
-
-            var current = await GetAsync(target, cancellationToken).ConfigureAwait(false);
-            var kind = current.Kind;
-            var location = current.Location;
-            change(current);
-            if (!string.Equals(kind, current.Kind, StringComparison.OrdinalIgnoreCase))
-            {
-                throw new KustoValidationException("DataConnectionKindCannotChange", "The kind of a data connection cannot change.", "Kind");
-            }
-
-            current.Location = string.IsNullOrWhiteSpace(current.Location) ? location : current.Location;
-            return await CreateOrUpdateAsync(target, current, observer, cancellationToken).ConfigureAwait(false);
         }
 
         public async Task DeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken)

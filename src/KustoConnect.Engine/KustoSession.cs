@@ -24,6 +24,12 @@ namespace KustoConnect.Engine
     {
         internal const string KustoApiVersion = "2024-04-13";
 
+        /// <summary>
+        /// The host named in the User-Agent after "KustoConnect/{version}", e.g. "PowerShell/7.6.9 (Core)"; set once by the
+        /// module when it is imported, read by each new session.
+        /// </summary>
+        public static string? UserAgentHost { get; set; }
+
         private static readonly Regex TenantPattern = new Regex("^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$", RegexOptions.CultureInvariant);
 
         private readonly TokenCredential _credential;
@@ -64,8 +70,8 @@ namespace KustoConnect.Engine
             var armOptions = new ArmClientOptions { Environment = new ArmEnvironment(options.ArmEndpoint, options.Audience) };
             armOptions.SetApiVersion(new ResourceType("Microsoft.Kusto/clusters/databases/dataConnections"), KustoApiVersion);
             armOptions.Retry.Delay = settings.RetryDelay;
-            armOptions.Diagnostics.ApplicationId = "KustoConnect";
             armOptions.AddPolicy(new RequestPathGuardPolicy(), HttpPipelinePosition.PerCall);
+            armOptions.AddPolicy(new UserAgentPolicy(UserAgentPolicy.Prefix(UserAgentHost)), HttpPipelinePosition.PerRetry);
             armOptions.AddPolicy(new VerbosePolicy(), HttpPipelinePosition.PerRetry);
             armOptions.AddPolicy(new HttpDebugPolicy(), HttpPipelinePosition.PerRetry);
             if (transport != null)

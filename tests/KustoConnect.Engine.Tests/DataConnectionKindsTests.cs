@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Linq;
 using System.Text.Json;
@@ -38,7 +39,7 @@ namespace KustoConnect.Engine.Tests
                 TableName = "T",
                 MappingRuleName = "M",
                 DataFormat = "MULTIJSON",
-                EventSystemProperties = { "x-opt-enqueued-time", "x-opt-offset" },
+                EventSystemProperties = new List<string> { "x-opt-enqueued-time", "x-opt-offset" },
                 Compression = "GZip",
                 ManagedIdentityResourceId = Identity,
                 DatabaseRouting = "Multi",
@@ -202,7 +203,7 @@ namespace KustoConnect.Engine.Tests
                 c => Assert.Equal("cosmosDbContainerTest", Assert.IsType<CosmosDbDataConnection>(c).CosmosDbContainer));
             var hub = (EventHubDataConnection)page[0];
             Assert.Equal("None", hub.Compression);
-            Assert.Empty(hub.EventSystemProperties);
+            Assert.Empty(hub.EventSystemProperties!);
             Assert.Equal("KustoDataConnection1", hub.Name);
         }
 

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Linq;
 using System.Text.Json;
@@ -240,7 +241,7 @@ namespace KustoConnect.Engine.Tests
                 TableName = "StormEvents",
                 DataFormat = "csv",
                 SharedAccessPolicyName = "iothubforread",
-                EventSystemProperties = { "message-id", "iothub-enqueuedtime" },
+                EventSystemProperties = new List<string> { "message-id", "iothub-enqueuedtime" },
                 RetrievalStartDate = new DateTimeOffset(2024, 5, 1, 8, 30, 0, TimeSpan.Zero),
             };
 
@@ -268,7 +269,7 @@ namespace KustoConnect.Engine.Tests
             Assert.Equal("StormEvents", iot.TableName);
             Assert.Null(iot.MappingRuleName);
             Assert.Equal("CSV", iot.DataFormat);
-            Assert.Empty(iot.EventSystemProperties);
+            Assert.Empty(iot.EventSystemProperties!);
             Assert.Equal("iothubforread", iot.SharedAccessPolicyName);
             Assert.Equal("Single", iot.DatabaseRouting);
             Assert.Null(iot.RetrievalStartDate);

@@ -1,3 +1,4 @@
+using System.Collections.Generic;
 using System;
 using System.Linq;
 using System.Threading;
@@ -45,13 +46,13 @@ namespace KustoConnect.Engine.Tests
                     MappingRuleName = DefaultWorld.StormEventsCsvMapping,
                     DataFormat = "csv",
                     Compression = "GZip",
-                    EventSystemProperties = { "x-opt-offset" },
+                    EventSystemProperties = new List<string> { "x-opt-offset" },
                 },
                 null,
                 CancellationToken.None);
             var before = (EventHubDataConnection)await session.DataConnections.GetAsync(target, CancellationToken.None);
 
-            var updated = await session.DataConnections.UpdateAsync(target, c => ((EventHubDataConnection)c).DataFormat = "json", null, CancellationToken.None);
+            var updated = await session.DataConnections.UpdateAsync(target, new EventHubDataConnection { DataFormat = "json", EventSystemProperties = null }, null, CancellationToken.None);
 
             var after = Assert.IsType<EventHubDataConnection>(await session.DataConnections.GetAsync(target, CancellationToken.None));
             Assert.Equal("JSON", ((EventHubDataConnection)updated).DataFormat);
@@ -88,12 +89,12 @@ namespace KustoConnect.Engine.Tests
 
             var error = await Assert.ThrowsAsync<KustoValidationException>(() => session.DataConnections.UpdateAsync(
                 target,
-                _ => throw new KustoValidationException("ParameterNotValidForKind", "not for this kind", "Compression"),
+                new CosmosDbDataConnection { CosmosDbContainer = string.Empty },
                 null,
                 CancellationToken.None));
 
-            Assert.Equal("ParameterNotValidForKind", error.ErrorId);
-            Assert.Equal(writesBefore, _host.RequestLog.Count(e => e.Method == "PUT" && e.Path.Contains("engine-update-refused", StringComparison.Ordinal)));
+            Assert.Equal("MissingCosmosDbContainer", error.ErrorId);
+            Assert.Equal(writesBefore, _host.RequestLog.Count(e => e.Method is "PUT" or "PATCH" && e.Path.Contains("engine-update-refused", StringComparison.Ordinal)));
             await session.DataConnections.DeleteAsync(target, null, CancellationToken.None);
         }
 

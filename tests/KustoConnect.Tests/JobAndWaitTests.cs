@@ -190,7 +190,7 @@ namespace KustoConnect.Tests
             var updated = received.Select(o => o.BaseObject).OfType<KustoIotHubDataConnection>().Single();
             Assert.Equal("JSON", updated.DataFormat);
             var verbose = received.Select(o => o.BaseObject).OfType<VerboseRecord>().Select(v => v.Message).ToList();
-            Assert.Contains(verbose, m => m.StartsWith("PUT ", StringComparison.Ordinal));
+            Assert.Contains(verbose, m => m.StartsWith("PATCH ", StringComparison.Ordinal));
             Assert.DoesNotContain(verbose, m => m.Contains(DefaultWorld.ClientSecret, StringComparison.Ordinal) || m.Contains("Bearer", StringComparison.OrdinalIgnoreCase));
         }
 

@@ -213,8 +213,9 @@ namespace KustoConnect.Tests
                 Assert.Equal("JSON", Assert.IsType<KustoEventHubDataConnection>(Assert.Single(output).BaseObject).DataFormat);
             }
 
-            var put = Assert.Single(Writes());
-            Assert.Equal("PUT", put.Method);
+            // One PATCH (the piped object brings the kind): no GET, no PUT.
+            var patch = Assert.Single(Writes());
+            Assert.Equal("PATCH", patch.Method);
             var after = Assert.IsType<KustoEventHubDataConnection>(Get("eh-partial"));
             Assert.Equal("JSON", after.DataFormat);
             Assert.Equal(before.Kind, after.Kind);
@@ -232,6 +233,51 @@ namespace KustoConnect.Tests
                     Assert.True(Equals(expected, actual), $"{property.Name} changed from '{expected}' to '{actual}'.");
                 }
             }
+        }
+
+        [Fact]
+        public void Update_by_name_with_Kind_sends_one_PATCH_and_reads_nothing_first_and_without_Kind_reads_once()
+        {
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-kind"));
+            _session.Emulator.ClearRequestLog();
+            var parameters = Target("iot-kind");
+            parameters["Kind"] = "IotHub";
+            parameters["DataFormat"] = "json";
+
+            var updated = Create<KustoIotHubDataConnection>("Update-KustoDataConnection", parameters);
+
+            Assert.Equal("JSON", updated.DataFormat);
+            var log = _session.DataConnectionRequests();
+            Assert.Equal("PATCH", log[0].Method);
+            Assert.Single(Writes());
+
+            _session.Emulator.ClearRequestLog();
+            var byName = Target("iot-kind");
+            byName["TableName"] = DefaultWorld.TelemetryTable;
+            byName["MappingRuleName"] = string.Empty;
+            Create<KustoIotHubDataConnection>("Update-KustoDataConnection", byName);
+            var second = _session.DataConnectionRequests();
+            Assert.Equal(new[] { "GET", "PATCH" }, second.Take(2).Select(e => e.Method));
+            Assert.Single(Writes());
+        }
+
+        [Fact]
+        public void Update_with_a_wrong_Kind_is_refused_by_the_service_and_changes_nothing()
+        {
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-wrong-kind-given"));
+            var parameters = Target("iot-wrong-kind-given");
+            parameters["Kind"] = "EventHub";
+            parameters["DataFormat"] = "json";
+
+            var (output, shell) = _session.Invoke("Update-KustoDataConnection", parameters);
+
+            using (shell)
+            {
+                Assert.Empty(output);
+                Assert.Equal(ErrorCategory.InvalidArgument, Assert.Single(shell.Streams.Error).CategoryInfo.Category);
+            }
+
+            Assert.Equal("CSV", ((KustoIotHubDataConnection)Get("iot-wrong-kind-given")).DataFormat);
         }
 
         [Fact]

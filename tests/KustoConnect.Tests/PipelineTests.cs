@@ -262,7 +262,8 @@ namespace KustoConnect.Tests
             Assert.Empty(updateShell.Streams.Error);
             Assert.Equal(2, updated.Count);
             Assert.All(updated, o => Assert.Equal("JSON", ((KustoIotHubDataConnection)o.BaseObject).DataFormat));
-            Assert.Equal(2, _session.DataConnectionRequests("PUT").Count);
+            Assert.Equal(2, _session.DataConnectionRequests("PATCH").Count);
+            Assert.Empty(_session.DataConnectionRequests("PUT"));
 
             _session.Emulator.ClearRequestLog();
             var (_, removeShell) = _session.Run($"Get-KustoDataConnection {Target} -Name mykustoiothub* | Remove-KustoDataConnection -Force");

@@ -106,6 +106,63 @@ namespace KustoConnect.Tests
             Assert.Single(_session.Emulator.RequestLog, e => e.Method == "POST" && e.Path.Contains("/dataConnectionValidation?", StringComparison.OrdinalIgnoreCase));
         }
 
+        [Theory]
+        [InlineData("EventHub")]
+        [InlineData("EventGrid")]
+        [InlineData("CosmosDb")]
+        public void Every_kind_is_validated_valid_definitions_pass_and_a_missing_table_is_reported(string kind)
+        {
+            var parameters = NameParameters("validate-" + kind.ToLowerInvariant());
+            switch (kind)
+            {
+                case "EventHub":
+                    parameters["EventHubResourceId"] = DefaultWorld.EventHubResourceId;
+                    parameters["DataFormat"] = "csv";
+                    break;
+                case "EventGrid":
+                    parameters["StorageAccountResourceId"] = DefaultWorld.StorageAccountResourceId;
+                    parameters["EventHubResourceId"] = DefaultWorld.EventHubResourceId;
+                    parameters["IgnoreFirstRecord"] = true;
+                    break;
+                default:
+                    parameters["CosmosDbAccountResourceId"] = DefaultWorld.CosmosDbAccountResourceId;
+                    parameters["CosmosDbDatabase"] = DefaultWorld.CosmosDbDatabaseName;
+                    parameters["CosmosDbContainer"] = DefaultWorld.CosmosDbContainerName;
+                    parameters["ManagedIdentityResourceId"] = DefaultWorld.ManagedIdentityResourceId;
+                    break;
+            }
+
+            parameters["TableName"] = DefaultWorld.StormEventsTable;
+            var (valid, validShell) = _session.Invoke("Test-KustoDataConnection", parameters);
+            Assert.Empty(validShell.Streams.Error);
+            Assert.Empty(valid);
+
+            parameters["TableName"] = "NoSuchTable";
+            var (invalid, invalidShell) = _session.Invoke("Test-KustoDataConnection", parameters);
+            Assert.Empty(invalidShell.Streams.Error);
+            Assert.Contains(invalid, o => o.BaseObject is string text && text.Contains("NoSuchTable", StringComparison.Ordinal));
+
+            Assert.Equal(2, _session.Emulator.RequestLog.Count(e => e.Method == "POST" && e.Path.Contains("/dataConnectionValidation?", StringComparison.OrdinalIgnoreCase)));
+            Assert.DoesNotContain(_session.Emulator.RequestLog, e => e.Method is "PUT" or "PATCH" or "DELETE");
+        }
+
+        [Fact]
+        public void A_piped_object_is_validated_as_it_is_after_editing_not_as_the_service_has_it()
+        {
+            var (_, created) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("edited"));
+            Assert.Empty(created.Streams.Error);
+            _session.Emulator.ClearRequestLog();
+
+            var (output, shell) = _session.Run(
+                "$c = Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name edited; " +
+                "$c.TableName = 'NoSuchTable'; $c | Test-KustoDataConnection");
+
+            Assert.Empty(shell.Streams.Error);
+            Assert.Contains(output, o => o.BaseObject is string text && text.Contains("NoSuchTable", StringComparison.Ordinal));
+            var reads = _session.Emulator.RequestLog.Where(e => e.Method == "GET" && e.Path.Contains("/dataConnections/edited", StringComparison.OrdinalIgnoreCase)).ToList();
+            Assert.Single(reads);
+        }
+
         private static System.Collections.Generic.Dictionary<string, object?> NameParameters(string name) => new(StringComparer.OrdinalIgnoreCase)
         {
             ["ResourceGroupName"] = DefaultWorld.ResourceGroup,

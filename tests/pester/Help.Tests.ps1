@@ -29,6 +29,14 @@ Describe 'Get-Help <Name> -Full' -ForEach $script:cmdlets {
         }
     }
 
+    It 'has INPUTS and OUTPUTS sections' {
+        @($help.inputTypes.inputType).Count | Should -BeGreaterOrEqual 1
+        @($help.returnValues.returnValue).Count | Should -BeGreaterOrEqual 1
+        $text = Get-Help $Name -Full | Out-String -Width 200
+        $text | Should -Match '(?m)^INPUTS'
+        $text | Should -Match '(?m)^OUTPUTS'
+    }
+
     It 'has at least two examples with code and remarks' {
         $examples = @($help.examples.example)
         $examples.Count | Should -BeGreaterOrEqual 2

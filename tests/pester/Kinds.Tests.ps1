@@ -48,7 +48,8 @@ Describe 'An Event Hub data connection, created and changed from the prompt' {
         $after.TableName | Should -Be 'StormEvents'
         $after.MappingRuleName | Should -Be 'StormEvents_CSV_Mapping'
         $after.ConsumerGroup | Should -Be '$Default'
-        @(Get-EmulatorRequest -Emulator $script:emulator -DataConnectionsOnly -Method PUT).Count | Should -Be 1
+        @(Get-EmulatorRequest -Emulator $script:emulator -DataConnectionsOnly -Method PATCH).Count | Should -Be 1
+        @(Get-EmulatorRequest -Emulator $script:emulator -DataConnectionsOnly -Method PUT).Count | Should -Be 0
     }
 
     It 'refuses a parameter of another kind, with its own error id, and writes nothing' {

@@ -130,7 +130,8 @@ Describe 'Database objects and data connection objects in the pipeline' {
     It 'Get-KustoDataConnection | Update-KustoDataConnection -DataFormat json updates each, and | Remove-KustoDataConnection removes each' {
         $updated = Get-KustoDataConnection @script:database -Name pipe-eh-* | Update-KustoDataConnection -DataFormat json -ErrorAction Stop
         $updated.DataFormat | Should -Be @('JSON', 'JSON')
-        @(Get-EmulatorRequest -Emulator $script:emulator -DataConnectionsOnly -Method PUT).Count | Should -Be 2
+        @(Get-EmulatorRequest -Emulator $script:emulator -DataConnectionsOnly -Method PATCH).Count | Should -Be 2
+        @(Get-EmulatorRequest -Emulator $script:emulator -DataConnectionsOnly -Method PUT).Count | Should -Be 0
 
         Get-KustoDataConnection @script:database | Remove-KustoDataConnection -Force -ErrorAction Stop
         @(Get-EmulatorRequest -Emulator $script:emulator -DataConnectionsOnly -Method DELETE).Count | Should -Be 3

@@ -120,6 +120,59 @@ namespace KustoConnect.Engine.Internal
             return BinaryData.FromBytes(stream.ToArray());
         }
 
+        /// <summary>
+        /// The "properties" object of a PATCH (a partial update): every property that is set on <paramref name="changes"/>
+        /// (null = unchanged), "" and [] included, which clear the property; read-only properties never.
+        /// </summary>
+        internal static BinaryData WriteChanges(DataConnection changes)
+        {
+            if (changes is UnknownDataConnection)
+            {
+                return WriteProperties(changes);
+            }
+
+            using var stream = new MemoryStream();
+            using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
+            {
+                writer.WriteStartObject();
+                foreach (var property in DataConnectionProperties.Of(changes.Kind))
+                {
+                    switch (property.GetValue(changes))
+                    {
+                        case null:
+                            break;
+                        case string text:
+                            writer.WriteString(property.JsonName, text);
+                            break;
+                        case string[] list:
+                            WriteStringArray(writer, property.JsonName, list);
+                            break;
+                        case bool flag:
+                            writer.WriteBoolean(property.JsonName, flag);
+                            break;
+                        case DateTimeOffset date:
+                            writer.WriteString(property.JsonName, date.UtcDateTime);
+                            break;
+                    }
+                }
+
+                writer.WriteEndObject();
+            }
+
+            return BinaryData.FromBytes(stream.ToArray());
+        }
+
+        private static void WriteStringArray(Utf8JsonWriter writer, string name, IEnumerable<string> values)
+        {
+            writer.WriteStartArray(name);
+            foreach (var value in values)
+            {
+                writer.WriteStringValue(value);
+            }
+
+            writer.WriteEndArray();
+        }
+
         internal static string? GetString(JsonElement element, string name)
         {
             if (element.ValueKind == JsonValueKind.Object && element.TryGetProperty(name, out var value) && value.ValueKind == JsonValueKind.String)

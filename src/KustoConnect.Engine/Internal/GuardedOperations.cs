@@ -46,11 +46,11 @@ namespace KustoConnect.Engine.Internal
             }
         }
 
-        public async Task<DataConnection> UpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken)
+        public async Task<DataConnection> UpdateAsync(DataConnectionRef target, DataConnection changes, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             using (On(target))
             {
-                return await _dataConnections.UpdateAsync(target, change, observer, cancellationToken).ConfigureAwait(false);
+                return await _dataConnections.UpdateAsync(target, changes, observer, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -70,11 +70,11 @@ namespace KustoConnect.Engine.Internal
             }
         }
 
-        public async Task<StartedOperation> StartUpdateAsync(DataConnectionRef target, Action<DataConnection> change, IOperationObserver? observer, CancellationToken cancellationToken)
+        public async Task<StartedOperation> StartUpdateAsync(DataConnectionRef target, DataConnection changes, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             using (On(target))
             {
-                return await _dataConnections.StartUpdateAsync(target, change, observer, cancellationToken).ConfigureAwait(false);
+                return await _dataConnections.StartUpdateAsync(target, changes, observer, cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -151,6 +151,14 @@ namespace KustoConnect.Engine.Internal
             using (RequestTarget.Expect("/subscriptions/" + subscriptionId + "/resourcegroups"))
             {
                 return await _resources.ListResourceGroupNamesAsync(subscriptionId, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<IReadOnlyList<KeyValuePair<string, string?>>> ListSubscriptionsAsync(CancellationToken cancellationToken)
+        {
+            using (RequestTarget.Expect("/subscriptions"))
+            {
+                return await _resources.ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
             }
         }
 

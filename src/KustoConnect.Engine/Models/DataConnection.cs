@@ -64,8 +64,8 @@ namespace KustoConnect.Engine
         /// <summary>"Single" (the default) or "Multi".</summary>
         public string? DatabaseRouting { get; set; }
 
-        /// <summary>System properties of the IoT hub messages to ingest.</summary>
-        public IList<string> EventSystemProperties { get; set; } = new List<string>();
+        /// <summary>System properties of the IoT hub messages to ingest (in a partial update's changes, null = unchanged, empty = clear).</summary>
+        public IList<string>? EventSystemProperties { get; set; } = new List<string>();
 
         /// <summary>When set, events retained by the hub since this date are ingested too.</summary>
         public DateTimeOffset? RetrievalStartDate { get; set; }
@@ -91,8 +91,8 @@ namespace KustoConnect.Engine
         /// <summary>The data format, canonical upper case.</summary>
         public string? DataFormat { get; set; }
 
-        /// <summary>System properties of the events to ingest, e.g. x-opt-enqueued-time.</summary>
-        public IList<string> EventSystemProperties { get; set; } = new List<string>();
+        /// <summary>System properties of the events to ingest, e.g. x-opt-enqueued-time (in a partial update's changes, null = unchanged, empty = clear).</summary>
+        public IList<string>? EventSystemProperties { get; set; } = new List<string>();
 
         /// <summary>"None" (the service's default) or "GZip".</summary>
         public string? Compression { get; set; }

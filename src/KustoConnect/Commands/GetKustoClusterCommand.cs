@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Management.Automation;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
@@ -29,38 +31,81 @@ namespace KustoConnect.Commands
         [ArgumentCompleter(typeof(ClusterNameCompleter))]
         public string? Name { get; set; }
 
-        /// <summary>The subscription, for this call only; defaults to the context's.</summary>
+        /// <summary>The subscriptions to look in, for this call only (one or several); defaults to the context's.</summary>
         [Parameter(ParameterSetName = ByResourceGroupSet)]
         [ValidateNotNullOrEmpty]
-        public string? SubscriptionId { get; set; }
+        [ArgumentCompleter(typeof(SubscriptionIdCompleter))]
+        public string[]? SubscriptionId { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             var session = RequireSession();
-            var subscription = ResolveSubscriptionId(session, SubscriptionId);
+            var subscriptions = SubscriptionId is { Length: > 0 }
+                ? SubscriptionId.Distinct(StringComparer.OrdinalIgnoreCase).ToArray()
+                : new[] { ResolveSubscriptionId(session, null) };
+            KustoException? notFound = null;
+            var found = false;
+            WildcardPattern? pattern;
             try
             {
-                KustoRules.ValidateResourceGroupName(ResourceGroupName);
-                var pattern = NamePattern(Name, name => KustoRules.ValidateClusterName(name, "Name"));
-                if (Name != null && pattern == null)
+                foreach (var subscription in subscriptions)
                 {
-                    var cluster = ClusterRef.Create(subscription, ResourceGroupName, Name);
-                    WriteObject(new KustoCluster(RunEngine((o, t) => session.Clusters.GetClusterAsync(cluster, t))));
-                    return;
+                    KustoRules.ValidateSubscriptionId(subscription);
                 }
 
-                foreach (var cluster in RunEngine((o, t) => session.Clusters.ListClustersAsync(subscription, ResourceGroupName, t)))
+                KustoRules.ValidateResourceGroupName(ResourceGroupName);
+                pattern = NamePattern(Name, name => KustoRules.ValidateClusterName(name, "Name"));
+            }
+            catch (KustoValidationException e)
+            {
+                WriteEngineError(e, Name);
+                return;
+            }
+
+            foreach (var subscription in subscriptions)
+            {
+                try
                 {
-                    if (pattern == null || pattern.IsMatch(cluster.Name ?? string.Empty))
+                    if (Name != null && pattern == null)
                     {
-                        WriteObject(new KustoCluster(cluster));
+                        var cluster = ClusterRef.Create(subscription, ResourceGroupName, Name);
+                        try
+                        {
+                            WriteObject(new KustoCluster(RunEngine((o, t) => session.Clusters.GetClusterAsync(cluster, t))));
+                            found = true;
+                        }
+                        catch (KustoArmException e) when (e.StatusCode == 404)
+                        {
+                            notFound = e;
+                        }
+
+                        continue;
                     }
+                    foreach (var cluster in RunEngine((o, t) => session.Clusters.ListClustersAsync(subscription, ResourceGroupName, t)))
+                    {
+                        if (pattern == null || pattern.IsMatch(cluster.Name ?? string.Empty))
+                        {
+                            WriteObject(new KustoCluster(cluster));
+                        }
+                    }
+
+                    found = true;
+                }
+                catch (KustoArmException e) when (e.StatusCode == 404 && subscriptions.Length > 1)
+                {
+                    notFound = e;
+                }
+                catch (KustoException e)
+                {
+                    WriteEngineError(e, Name ?? ResourceGroupName);
                 }
             }
-            catch (KustoException e)
+
+            // A name looked up in several subscriptions is an error only when none has it.
+            if (!found && notFound != null)
             {
-                WriteEngineError(e, Name ?? ResourceGroupName);
+                WriteEngineError(notFound, Name);
             }
         }
     }

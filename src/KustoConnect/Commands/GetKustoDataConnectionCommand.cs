@@ -21,6 +21,9 @@ namespace KustoConnect.Commands
         /// <summary>Parameter set: by resource id.</summary>
         public const string ByResourceIdSet = "ByResourceId";
 
+        /// <summary>Parameter set: the data connections of database objects from Get-KustoDatabase.</summary>
+        public const string ByDatabaseObjectSet = "ByDatabaseObject";
+
         /// <summary>The resource group of the cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
@@ -39,8 +42,17 @@ namespace KustoConnect.Commands
         [ArgumentCompleter(typeof(DatabaseNameCompleter))]
         public string DatabaseName { get; set; } = null!;
 
+        /// <summary>
+        /// A database from Get-KustoDatabase (piped by value): the data connections of that database are written. Its
+        /// subscription, resource group, cluster and name are used, nothing else of it.
+        /// </summary>
+        [Parameter(Mandatory = true, ValueFromPipeline = true, ParameterSetName = ByDatabaseObjectSet)]
+        [ValidateNotNull]
+        public KustoDatabase Database { get; set; } = null!;
+
         /// <summary>The data connection's name; wildcards allowed. Omit it to list all of the database.</summary>
         [Parameter(Position = 0, ParameterSetName = ByNameSet)]
+        [Parameter(Position = 0, ParameterSetName = ByDatabaseObjectSet)]
         [ValidateNotNullOrEmpty]
         [Alias("DataConnectionName")]
         [SupportsWildcards]
@@ -49,6 +61,7 @@ namespace KustoConnect.Commands
 
         /// <summary>Only data connections of these kinds: IotHub, EventHub, EventGrid, CosmosDb (wildcards allowed).</summary>
         [Parameter(ParameterSetName = ByNameSet)]
+        [Parameter(ParameterSetName = ByDatabaseObjectSet)]
         [ValidateNotNullOrEmpty]
         [SupportsWildcards]
         [ArgumentCompleter(typeof(DataConnectionKindCompleter))]
@@ -60,10 +73,14 @@ namespace KustoConnect.Commands
         [Alias("Id")]
         public string ResourceId { get; set; } = null!;
 
-        /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>
+        /// <summary>The subscriptions to look in, for this call only (one or several); defaults to the context's.</summary>
         [Parameter(ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
-        public string? SubscriptionId { get; set; }
+        [ArgumentCompleter(typeof(SubscriptionIdCompleter))]
+        public string[]? SubscriptionId { get; set; }
+
+        private WildcardPattern? _pattern;
+        private IReadOnlyList<WildcardPattern>? _kinds;
 
         /// <inheritdoc />
         protected override void ProcessRecord()
@@ -78,27 +95,42 @@ namespace KustoConnect.Commands
                     return;
                 }
 
-                var database = DatabaseRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName, DatabaseName);
-                var pattern = NamePattern(Name, name => KustoRules.ValidateDataConnectionName(name));
-                var kinds = KindPatterns();
-                if (Name != null && pattern == null)
-                {
-                    var target = DataConnectionRef.Create(database, Name);
-                    var found = RunEngine((o, t) => session.DataConnections.GetAsync(target, t));
-                    if (IsWantedKind(found, kinds))
+                var databases = ParameterSetName == ByDatabaseObjectSet
+                    ? new[]
                     {
-                        WriteObject(KustoDataConnection.From(found));
+                        DatabaseRef.Create(
+                            string.IsNullOrEmpty(Database.SubscriptionId) ? ResolveSubscriptionId(session, null) : Database.SubscriptionId!,
+                            Database.ResourceGroupName ?? string.Empty,
+                            (Database.ClusterName ?? string.Empty).ToLowerInvariant(),
+                            Database.Name ?? string.Empty),
                     }
-
-                    return;
+                    : (SubscriptionId is { Length: > 0 } ? SubscriptionId.Distinct(StringComparer.OrdinalIgnoreCase).ToArray() : new[] { ResolveSubscriptionId(session, null) })
+                        .Select(subscription => DatabaseRef.Create(subscription, ResourceGroupName, ClusterName, DatabaseName))
+                        .ToArray();
+                _pattern = NamePattern(Name, name => KustoRules.ValidateDataConnectionName(name));
+                _kinds = KindPatterns();
+                KustoArmException? notFound = null;
+                var found = false;
+                foreach (var database in databases)
+                {
+                    try
+                    {
+                        found |= WriteConnectionsOf(session, database);
+                    }
+                    catch (KustoArmException e) when (e.StatusCode == 404 && databases.Length > 1)
+                    {
+                        // Looked up in several subscriptions: not found is an error only when none has it.
+                        notFound = e;
+                    }
+                    catch (KustoException e) when (databases.Length > 1)
+                    {
+                        WriteEngineError(e, database.SubscriptionId);
+                    }
                 }
 
-                foreach (var connection in RunEngine((o, t) => session.DataConnections.ListAsync(database, t)))
+                if (!found && notFound != null)
                 {
-                    if ((pattern == null || pattern.IsMatch(connection.Name ?? string.Empty)) && IsWantedKind(connection, kinds))
-                    {
-                        WriteObject(KustoDataConnection.From(connection));
-                    }
+                    throw notFound;
                 }
             }
             catch (KustoException e)
@@ -107,8 +139,34 @@ namespace KustoConnect.Commands
             }
         }
 
-        private static bool IsWantedKind(DataConnection connection, IReadOnlyList<WildcardPattern>? kinds) =>
-            kinds == null || kinds.Any(k => k.IsMatch(connection.Kind));
+        /// <summary>Writes the wanted connections of one database; true when the database (and a named connection) exists.</summary>
+        private bool WriteConnectionsOf(KustoSession session, DatabaseRef database)
+        {
+            if (Name != null && _pattern == null)
+            {
+                var target = DataConnectionRef.Create(database, Name);
+                var one = RunEngine((o, t) => session.DataConnections.GetAsync(target, t));
+                if (IsWantedKind(one))
+                {
+                    WriteObject(KustoDataConnection.From(one));
+                }
+
+                return true;
+            }
+
+            foreach (var connection in RunEngine((o, t) => session.DataConnections.ListAsync(database, t)))
+            {
+                if ((_pattern == null || _pattern.IsMatch(connection.Name ?? string.Empty)) && IsWantedKind(connection))
+                {
+                    WriteObject(KustoDataConnection.From(connection));
+                }
+            }
+
+            return true;
+        }
+
+        private bool IsWantedKind(DataConnection connection) =>
+            _kinds == null || _kinds.Any(k => k.IsMatch(connection.Kind));
 
         /// <summary>
         /// -Kind as patterns, checked before anything is sent: each value must be (or, with wildcards, match) one of the
@@ -125,14 +183,14 @@ namespace KustoConnect.Commands
             var patterns = new List<WildcardPattern>();
             foreach (var value in Kind)
             {
-                WildcardPattern pattern;
+                WildcardPattern? pattern;
                 try
                 {
                     pattern = NamePattern(value, _ => { }, "Kind") ?? new WildcardPattern(value, WildcardOptions.IgnoreCase);
                 }
                 catch (KustoValidationException e) when (e.ErrorId == "InvalidWildcardPattern")
                 {
-                    pattern = null!;
+                    pattern = null;
                 }
 
                 if (pattern == null || !known.Any(k => pattern.IsMatch(k)))

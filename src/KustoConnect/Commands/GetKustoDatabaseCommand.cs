@@ -1,3 +1,5 @@
+using System;
+using System.Linq;
 using System.Management.Automation;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
@@ -43,43 +45,84 @@ namespace KustoConnect.Commands
         [ArgumentCompleter(typeof(DatabaseNameCompleter))]
         public string? Name { get; set; }
 
-        /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>
+        /// <summary>The subscriptions to look in, for this call only (one or several); defaults to the context's.</summary>
         [Parameter(ParameterSetName = ByNameSet)]
         [ValidateNotNullOrEmpty]
-        public string? SubscriptionId { get; set; }
+        [ArgumentCompleter(typeof(SubscriptionIdCompleter))]
+        public string[]? SubscriptionId { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()
         {
             var session = RequireSession();
+            ClusterRef[] clusters;
+            WildcardPattern? pattern;
             try
             {
-                var cluster = ParameterSetName == ByClusterObjectSet
-                    ? ClusterRef.Create(
-                        Cluster.SubscriptionId ?? ResolveSubscriptionId(session, null),
-                        Cluster.ResourceGroupName ?? string.Empty,
-                        (Cluster.Name ?? string.Empty).ToLowerInvariant())
-                    : ClusterRef.Create(ResolveSubscriptionId(session, SubscriptionId), ResourceGroupName, ClusterName);
-
-                var pattern = NamePattern(Name, name => KustoRules.ValidateDatabaseName(name, "Name"));
-                if (Name != null && pattern == null)
-                {
-                    var database = DatabaseRef.Create(cluster.SubscriptionId, cluster.ResourceGroupName, cluster.ClusterName, Name);
-                    WriteObject(new KustoDatabase(RunEngine((o, t) => session.Clusters.GetDatabaseAsync(database, t))));
-                    return;
-                }
-
-                foreach (var database in RunEngine((o, t) => session.Clusters.ListDatabasesAsync(cluster, t)))
-                {
-                    if (pattern == null || pattern.IsMatch(database.Name ?? string.Empty))
+                clusters = ParameterSetName == ByClusterObjectSet
+                    ? new[]
                     {
-                        WriteObject(new KustoDatabase(database));
+                        ClusterRef.Create(
+                            Cluster.SubscriptionId ?? ResolveSubscriptionId(session, null),
+                            Cluster.ResourceGroupName ?? string.Empty,
+                            (Cluster.Name ?? string.Empty).ToLowerInvariant()),
                     }
-                }
+                    : (SubscriptionId is { Length: > 0 } ? SubscriptionId.Distinct(StringComparer.OrdinalIgnoreCase).ToArray() : new[] { ResolveSubscriptionId(session, null) })
+                        .Select(subscription => ClusterRef.Create(subscription, ResourceGroupName, ClusterName))
+                        .ToArray();
+                pattern = NamePattern(Name, name => KustoRules.ValidateDatabaseName(name, "Name"));
             }
-            catch (KustoException e)
+            catch (KustoValidationException e)
             {
                 WriteEngineError(e, Name ?? (object?)Cluster ?? ClusterName);
+                return;
+            }
+
+            KustoException? notFound = null;
+            var found = false;
+            foreach (var cluster in clusters)
+            {
+                try
+                {
+                    if (Name != null && pattern == null)
+                    {
+                        var database = DatabaseRef.Create(cluster.SubscriptionId, cluster.ResourceGroupName, cluster.ClusterName, Name);
+                        try
+                        {
+                            WriteObject(new KustoDatabase(RunEngine((o, t) => session.Clusters.GetDatabaseAsync(database, t))));
+                            found = true;
+                        }
+                        catch (KustoArmException e) when (e.StatusCode == 404 && clusters.Length > 1)
+                        {
+                            notFound = e;
+                        }
+
+                        continue;
+                    }
+                    foreach (var database in RunEngine((o, t) => session.Clusters.ListDatabasesAsync(cluster, t)))
+                    {
+                        if (pattern == null || pattern.IsMatch(database.Name ?? string.Empty))
+                        {
+                            WriteObject(new KustoDatabase(database));
+                        }
+                    }
+
+                    found = true;
+                }
+                catch (KustoArmException e) when (e.StatusCode == 404 && clusters.Length > 1)
+                {
+                    notFound = e;
+                }
+                catch (KustoException e)
+                {
+                    WriteEngineError(e, Name ?? (object?)Cluster ?? ClusterName);
+                }
+            }
+
+            // A name looked up in several subscriptions is an error only when none has it.
+            if (!found && notFound != null)
+            {
+                WriteEngineError(notFound, Name);
             }
         }
     }

@@ -8,13 +8,21 @@ namespace KustoConnect.Commands
     /// <summary>
     /// <para type="synopsis">Deletes a data connection and waits until the service has removed it.</para>
     /// </summary>
+    /// <remarks>
+    /// The connection is read first: one that does not exist is an ObjectNotFound error and nothing is deleted (a DELETE
+    /// of a missing resource would succeed silently). -PassThru writes the connection as it was just before removal.
+    /// </remarks>
     [Cmdlet(VerbsCommon.Remove, "KustoDataConnection", DefaultParameterSetName = ExistingDataConnectionCmdlet.ByNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.High)]
-    [OutputType(typeof(KustoOperation), typeof(Job))]
+    [OutputType(typeof(KustoDataConnection), typeof(KustoOperation), typeof(Job))]
     public sealed class RemoveKustoDataConnectionCommand : ExistingDataConnectionCmdlet
     {
         /// <summary>Delete without asking for confirmation.</summary>
         [Parameter]
         public SwitchParameter Force { get; set; }
+
+        /// <summary>Write the removed data connection (as it was just before removal) once it is gone.</summary>
+        [Parameter]
+        public SwitchParameter PassThru { get; set; }
 
         /// <summary>
         /// Return as soon as the service accepted the delete, writing a KustoOperation (provisioning state Deleting) to pass
@@ -45,15 +53,18 @@ namespace KustoConnect.Commands
             }
 
             var noWait = NoWait.IsPresent;
+            var passThru = PassThru.IsPresent;
             Submit(target.ResourceId, async (item, token) =>
             {
+                // A missing connection is said so (ObjectNotFound), as Az does; the DELETE itself would answer 204.
+                var existing = await session.DataConnections.GetAsync(target, token).ConfigureAwait(false);
                 if (noWait)
                 {
                     return KustoOperation.From(await session.DataConnections.StartDeleteAsync(target, item, token).ConfigureAwait(false));
                 }
 
                 await session.DataConnections.DeleteAsync(target, item, token).ConfigureAwait(false);
-                return null;
+                return passThru ? KustoDataConnection.From(existing) : null;
             });
         }
 

@@ -17,6 +17,7 @@ namespace KustoConnect.Commands
         [Parameter(Mandatory = true, Position = 0, ValueFromPipelineByPropertyName = true)]
         [ValidateNotNullOrEmpty]
         [Alias("Subscription")]
+        [ArgumentCompleter(typeof(SubscriptionIdCompleter))]
         public string? SubscriptionId { get; set; }
 
         /// <summary>Select the subscription without asking Azure first whether it exists and the account can see it.</summary>

@@ -7,99 +7,189 @@ using KustoConnect.Models;
 namespace KustoConnect.Commands
 {
     /// <summary>
-    /// <para type="synopsis">Asks Azure whether a data connection definition would be accepted, without creating it.</para>
+    /// <para type="synopsis">Asks Azure whether a data connection definition of any kind would be accepted, without creating it.</para>
     /// <para type="description">Writes the service's error messages as strings, and nothing when the definition is valid.
-    /// The IoTHub parameter set takes what New-KustoIotHubConnection takes; -InputObject re-validates an existing data
-    /// connection (as Get-KustoDataConnection writes it) as it is stored now.</para>
+    /// Each kind has its parameter set, with the parameters of its New-Kusto*Connection: -IotHubResourceId (IoT Hub),
+    /// -EventHubResourceId (Event Hub), -StorageAccountResourceId with -EventHubResourceId (Event Grid),
+    /// -CosmosDbAccountResourceId (Cosmos DB). -InputObject validates a data connection object as it is — also after you
+    /// edited it — not as the service stores it.</para>
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "KustoDataConnection", DefaultParameterSetName = IotHubSet)]
     [OutputType(typeof(string))]
     public sealed class TestKustoDataConnectionCommand : KustoCmdlet
     {
         private const string IotHubSet = "IotHub";
+        private const string EventHubSet = "EventHub";
+        private const string EventGridSet = "EventGrid";
+        private const string CosmosDbSet = "CosmosDb";
         private const string InputObjectSet = "InputObject";
 
-        /// <summary>An existing data connection, e.g. from Get-KustoDataConnection: its stored definition is validated again.</summary>
+        /// <summary>A data connection object (e.g. from Get-KustoDataConnection, possibly edited): validated as it is.</summary>
         [Parameter(Mandatory = true, ParameterSetName = InputObjectSet, ValueFromPipeline = true)]
         [ValidateNotNull]
         public KustoDataConnection InputObject { get; set; } = null!;
 
         /// <summary>The resource group of the cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = IotHubSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EventHubSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EventGridSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
         [ValidateNotNullOrEmpty]
         public string ResourceGroupName { get; set; } = null!;
 
         /// <summary>The Azure Data Explorer cluster.</summary>
         [Parameter(Mandatory = true, ParameterSetName = IotHubSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EventHubSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EventGridSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
         [ValidateNotNullOrEmpty]
         public string ClusterName { get; set; } = null!;
 
         /// <summary>The database that would receive the data.</summary>
         [Parameter(Mandatory = true, ParameterSetName = IotHubSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EventHubSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EventGridSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
         [ValidateNotNullOrEmpty]
         public string DatabaseName { get; set; } = null!;
 
         /// <summary>The name of the data connection: 1-40 letters, digits, spaces, '.' and '-'.</summary>
         [Parameter(Mandatory = true, ParameterSetName = IotHubSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EventHubSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EventGridSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
         [ValidateNotNullOrEmpty]
         [Alias("DataConnectionName")]
         public string Name { get; set; } = null!;
 
         /// <summary>The Azure region of the data connection. Omit it to use the cluster's (read from the cluster first).</summary>
         [Parameter(ParameterSetName = IotHubSet)]
+        [Parameter(ParameterSetName = EventHubSet)]
+        [Parameter(ParameterSetName = EventGridSet)]
+        [Parameter(ParameterSetName = CosmosDbSet)]
         [ValidateNotNullOrEmpty]
         public string? Location { get; set; }
 
         /// <summary>The subscription of the cluster, for this call only; defaults to the context's.</summary>
         [Parameter(ParameterSetName = IotHubSet)]
+        [Parameter(ParameterSetName = EventHubSet)]
+        [Parameter(ParameterSetName = EventGridSet)]
+        [Parameter(ParameterSetName = CosmosDbSet)]
         [ValidateNotNullOrEmpty]
         public string? SubscriptionId { get; set; }
 
-        /// <summary>The resource id of the IoT hub (any casing of its segments).</summary>
+        /// <summary>IoT Hub: the resource id of the IoT hub (any casing of its segments).</summary>
         [Parameter(Mandatory = true, ParameterSetName = IotHubSet)]
         [ValidateNotNullOrEmpty]
         public string IotHubResourceId { get; set; } = null!;
 
-        /// <summary>The hub's shared access policy; it must grant ServiceConnect.</summary>
+        /// <summary>IoT Hub: the hub's shared access policy; it must grant ServiceConnect.</summary>
         [Parameter(Mandatory = true, ParameterSetName = IotHubSet)]
         [ValidateNotNullOrEmpty]
         public string SharedAccessPolicyName { get; set; } = null!;
 
-        /// <summary>The hub's consumer group the connection would read with. Defaults to $Default.</summary>
+        /// <summary>Event Hub, Event Grid: the event hub's resource id (for Event Grid, the hub the notifications go to).</summary>
+        [Parameter(Mandatory = true, ParameterSetName = EventHubSet)]
+        [Parameter(Mandatory = true, ParameterSetName = EventGridSet)]
+        [ValidateNotNullOrEmpty]
+        public string EventHubResourceId { get; set; } = null!;
+
+        /// <summary>Event Grid: the storage account whose blobs would be ingested.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = EventGridSet)]
+        [ValidateNotNullOrEmpty]
+        public string StorageAccountResourceId { get; set; } = null!;
+
+        /// <summary>Event Grid: the Event Grid subscription's resource id.</summary>
+        [Parameter(ParameterSetName = EventGridSet)]
+        [ValidateNotNullOrEmpty]
+        public string? EventGridResourceId { get; set; }
+
+        /// <summary>Event Grid: skip the first record of every file.</summary>
+        [Parameter(ParameterSetName = EventGridSet)]
+        public SwitchParameter IgnoreFirstRecord { get; set; }
+
+        /// <summary>Event Grid: Microsoft.Storage.BlobCreated or Microsoft.Storage.BlobRenamed.</summary>
+        [Parameter(ParameterSetName = EventGridSet)]
+        [ValidateSet("Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobRenamed", IgnoreCase = true)]
+        public string? BlobStorageEventType { get; set; }
+
+        /// <summary>Cosmos DB: the Cosmos DB account's resource id.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
+        [ValidateNotNullOrEmpty]
+        public string CosmosDbAccountResourceId { get; set; } = null!;
+
+        /// <summary>Cosmos DB: the Cosmos DB database.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
+        [ValidateNotNullOrEmpty]
+        public string CosmosDbDatabase { get; set; } = null!;
+
+        /// <summary>Cosmos DB: the container.</summary>
+        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
+        [ValidateNotNullOrEmpty]
+        public string CosmosDbContainer { get; set; } = null!;
+
+        /// <summary>Event Hub, Event Grid, Cosmos DB (required there): the managed identity the connection would read with.</summary>
+        [Parameter(ParameterSetName = EventHubSet)]
+        [Parameter(ParameterSetName = EventGridSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
+        [ValidateNotNullOrEmpty]
+        public string? ManagedIdentityResourceId { get; set; }
+
+        /// <summary>Event Hub: None or GZip.</summary>
+        [Parameter(ParameterSetName = EventHubSet)]
+        [ValidateSet("None", "GZip", IgnoreCase = true)]
+        public string? Compression { get; set; }
+
+        /// <summary>IoT Hub, Event Hub, Event Grid: the consumer group the connection would read with. Defaults to $Default.</summary>
         [Parameter(ParameterSetName = IotHubSet)]
+        [Parameter(ParameterSetName = EventHubSet)]
+        [Parameter(ParameterSetName = EventGridSet)]
         [ValidateNotNullOrEmpty]
         public string ConsumerGroup { get; set; } = "$Default";
 
-        /// <summary>The table that would receive the data.</summary>
+        /// <summary>The table that would receive the data (required for Cosmos DB).</summary>
         [Parameter(ParameterSetName = IotHubSet)]
+        [Parameter(ParameterSetName = EventHubSet)]
+        [Parameter(ParameterSetName = EventGridSet)]
+        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
         [ValidateNotNullOrEmpty]
         public string? TableName { get; set; }
 
         /// <summary>The ingestion mapping of the table.</summary>
         [Parameter(ParameterSetName = IotHubSet)]
+        [Parameter(ParameterSetName = EventHubSet)]
+        [Parameter(ParameterSetName = EventGridSet)]
+        [Parameter(ParameterSetName = CosmosDbSet)]
         [ValidateNotNullOrEmpty]
         [Alias("MappingName")]
         public string? MappingRuleName { get; set; }
 
-        /// <summary>The data format of the messages, e.g. CSV or JSON (case-insensitive; RAW is not supported for IoT Hub).</summary>
+        /// <summary>IoT Hub, Event Hub, Event Grid: the data format, e.g. CSV or JSON (case-insensitive; RAW is not supported for IoT Hub).</summary>
         [Parameter(ParameterSetName = IotHubSet)]
+        [Parameter(ParameterSetName = EventHubSet)]
+        [Parameter(ParameterSetName = EventGridSet)]
         [ValidateNotNullOrEmpty]
         [ArgumentCompleter(typeof(DataFormatCompleter))]
         public string? DataFormat { get; set; }
 
-        /// <summary>IoT Hub system properties to add to each record, e.g. message-id, iothub-enqueuedtime.</summary>
+        /// <summary>IoT Hub, Event Hub: system properties to add to each record, e.g. message-id or x-opt-enqueued-time.</summary>
         [Parameter(ParameterSetName = IotHubSet)]
+        [Parameter(ParameterSetName = EventHubSet)]
         [Alias("EventSystemProperties")]
-        [ArgumentCompleter(typeof(IotHubEventSystemPropertyCompleter))]
+        [ArgumentCompleter(typeof(EventSystemPropertyCompleter))]
         public string[]? EventSystemProperty { get; set; }
 
-        /// <summary>Single (the default): data goes to this database only; Multi: messages may route to other databases.</summary>
+        /// <summary>IoT Hub, Event Hub, Event Grid: Single (the default): data goes to this database only; Multi: messages may route to other databases.</summary>
         [Parameter(ParameterSetName = IotHubSet)]
+        [Parameter(ParameterSetName = EventHubSet)]
+        [Parameter(ParameterSetName = EventGridSet)]
         [ValidateSet("Single", "Multi", IgnoreCase = true)]
         public string? DatabaseRouting { get; set; }
 
-        /// <summary>Ingest the events that the hub still retains from this date on.</summary>
+        /// <summary>IoT Hub, Event Hub, Cosmos DB: ingest what the source still retains from this date on.</summary>
         [Parameter(ParameterSetName = IotHubSet)]
+        [Parameter(ParameterSetName = EventHubSet)]
+        [Parameter(ParameterSetName = CosmosDbSet)]
         public DateTime? RetrievalStartDate { get; set; }
 
         /// <inheritdoc />
@@ -107,7 +197,7 @@ namespace KustoConnect.Commands
         {
             var session = RequireSession();
             DataConnectionRef target;
-            DataConnection? model = null;
+            DataConnection model;
             try
             {
                 if (ParameterSetName == InputObjectSet)
@@ -118,14 +208,17 @@ namespace KustoConnect.Commands
                     }
 
                     target = DataConnectionRef.Parse(InputObject.Id!);
+                    model = InputObject.ToModel() ?? OtherKind(InputObject);
                 }
                 else
                 {
                     var subscription = ResolveSubscriptionId(session, SubscriptionId);
                     target = DataConnectionRef.Create(DatabaseRef.Create(subscription, ResourceGroupName, ClusterName, DatabaseName), Name);
-                    model = BuildIotHubModel();
-                    KustoRules.ValidateDefinition(model);
+                    model = BuildModel();
+                    model.Location = Location;
                 }
+
+                KustoRules.ValidateDefinition(model);
             }
             catch (KustoValidationException e)
             {
@@ -137,15 +230,14 @@ namespace KustoConnect.Commands
             {
                 var messages = RunEngine(async (observer, token) =>
                 {
-                    var definition = model ?? await session.DataConnections.GetAsync(target, token).ConfigureAwait(false);
-                    if (string.IsNullOrEmpty(definition.Location))
+                    if (string.IsNullOrEmpty(model.Location))
                     {
                         var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
-                        definition.Location = cluster.Location;
+                        model.Location = cluster.Location;
                         observer.OnVerbose($"No -Location given: using the location of cluster '{target.Database.ClusterName}', '{cluster.Location}'.");
                     }
 
-                    return await session.DataConnections.ValidateAsync(target, definition, observer, token).ConfigureAwait(false);
+                    return await session.DataConnections.ValidateAsync(target, model, observer, token).ConfigureAwait(false);
                 });
                 foreach (var message in messages)
                 {
@@ -158,22 +250,69 @@ namespace KustoConnect.Commands
             }
         }
 
-        /// <summary>The same model New-KustoIotHubConnection builds from the same parameters.</summary>
-        private IotHubDataConnection BuildIotHubModel()
+        /// <summary>A kind this version does not model: its properties as the object holds them.</summary>
+        private static DataConnection OtherKind(KustoDataConnection input) => input is KustoOtherDataConnection other
+            ? new UnknownDataConnection { KindName = other.Kind ?? string.Empty, RawPropertiesJson = other.PropertiesJson ?? "{}", Location = other.Location }
+            : throw new KustoValidationException("DataConnectionKindNotSupported", $"Data connections of kind '{input.Kind}' cannot be validated by this version of KustoConnect.", "InputObject");
+
+        /// <summary>The model New-Kusto*Connection builds from the same parameters (the engine's rules run again before sending).</summary>
+        private DataConnection BuildModel()
         {
-            var model = DataConnectionModelBuilder.IotHub(
-                IotHubResourceId,
-                SharedAccessPolicyName,
-                ConsumerGroup,
-                TableName,
-                MappingRuleName,
-                DataFormat,
-                EventSystemProperty,
-                DatabaseRouting,
-                RetrievalStartDate,
-                WriteWarning);
-            model.Location = Location;
-            return model;
+            switch (ParameterSetName)
+            {
+                case EventHubSet:
+                    return new EventHubDataConnection
+                    {
+                        EventHubResourceId = KustoRules.ParseEventHubResourceId(EventHubResourceId),
+                        ConsumerGroup = ConsumerGroup,
+                        TableName = TableName,
+                        MappingRuleName = MappingRuleName,
+                        DataFormat = DataFormat == null ? null : KustoRules.NormalizeDataFormat(DataFormat, DataConnectionKind.EventHub),
+                        EventSystemProperties = DataConnectionModelBuilder.NormalizeEventSystemProperties(EventSystemProperty, DataConnectionKind.EventHub, WriteWarning),
+                        Compression = Compression == null ? null : KustoRules.NormalizeCompression(Compression),
+                        ManagedIdentityResourceId = ManagedIdentityResourceId == null ? null : KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId),
+                        DatabaseRouting = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting),
+                        RetrievalStartDate = DataConnectionModelBuilder.ToInstant(RetrievalStartDate),
+                    };
+                case EventGridSet:
+                    return new EventGridDataConnection
+                    {
+                        StorageAccountResourceId = KustoRules.ParseStorageAccountResourceId(StorageAccountResourceId),
+                        EventHubResourceId = KustoRules.ParseEventHubResourceId(EventHubResourceId),
+                        EventGridResourceId = EventGridResourceId == null ? null : KustoRules.ParseEventGridResourceId(EventGridResourceId),
+                        ConsumerGroup = ConsumerGroup,
+                        TableName = TableName,
+                        MappingRuleName = MappingRuleName,
+                        DataFormat = DataFormat == null ? null : KustoRules.NormalizeDataFormat(DataFormat, DataConnectionKind.EventGrid),
+                        IgnoreFirstRecord = MyInvocation.BoundParameters.ContainsKey(nameof(IgnoreFirstRecord)) ? IgnoreFirstRecord.IsPresent : (bool?)null,
+                        BlobStorageEventType = BlobStorageEventType == null ? null : KustoRules.NormalizeBlobStorageEventType(BlobStorageEventType),
+                        ManagedIdentityResourceId = ManagedIdentityResourceId == null ? null : KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId),
+                        DatabaseRouting = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting),
+                    };
+                case CosmosDbSet:
+                    return new CosmosDbDataConnection
+                    {
+                        CosmosDbAccountResourceId = KustoRules.ParseCosmosDbAccountResourceId(CosmosDbAccountResourceId),
+                        CosmosDbDatabase = CosmosDbDatabase,
+                        CosmosDbContainer = CosmosDbContainer,
+                        TableName = TableName,
+                        MappingRuleName = MappingRuleName,
+                        ManagedIdentityResourceId = KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId!),
+                        RetrievalStartDate = DataConnectionModelBuilder.ToInstant(RetrievalStartDate),
+                    };
+                default:
+                    return DataConnectionModelBuilder.IotHub(
+                        IotHubResourceId,
+                        SharedAccessPolicyName,
+                        ConsumerGroup,
+                        TableName,
+                        MappingRuleName,
+                        DataFormat,
+                        EventSystemProperty,
+                        DatabaseRouting,
+                        RetrievalStartDate,
+                        WriteWarning);
+            }
         }
     }
 }

@@ -13,9 +13,11 @@ namespace KustoConnect.Commands
     /// <para type="synopsis">Changes some properties of an existing data connection of any kind; every property you do not pass stays as it is.</para>
     /// </summary>
     /// <remarks>
-    /// The current data connection is read first, only the parameters you pass are changed on it, and the result is saved:
-    /// kind and location never need repeating. A parameter that the connection's kind does not have (for example
-    /// -Compression on an IoT Hub connection) is refused before anything is written.
+    /// One PATCH carries the connection's kind and only the parameters you pass, and Azure merges it into what it has: two
+    /// updates of different properties at the same time both survive, and nothing is read and written back. The kind comes
+    /// from the piped object or -Kind; when you name the connection without -Kind, it is read once to learn its kind. A
+    /// parameter that the connection's kind does not have (for example -Compression on an IoT Hub connection) is refused
+    /// before anything is written.
     /// </remarks>
     [Cmdlet(VerbsData.Update, "KustoDataConnection", DefaultParameterSetName = ExistingDataConnectionCmdlet.ByNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KustoDataConnection), typeof(KustoOperation), typeof(Job))]
@@ -55,6 +57,15 @@ namespace KustoConnect.Commands
                 nameof(ManagedIdentityResourceId), nameof(RetrievalStartDate),
             },
         };
+
+        /// <summary>
+        /// The connection's kind (IotHub, EventHub, EventGrid, CosmosDb) when you name it by name or resource id: the update is
+        /// then sent without reading the connection first. A piped object brings its own kind.
+        /// </summary>
+        [Parameter(ParameterSetName = ByNameSet)]
+        [Parameter(ParameterSetName = ByResourceIdSet)]
+        [ValidateSet("IotHub", "EventHub", "EventGrid", "CosmosDb", IgnoreCase = true)]
+        public string? Kind { get; set; }
 
         /// <summary>IoT Hub, Event Hub, Event Grid: the consumer group the connection reads with.</summary>
         [Parameter]
@@ -170,6 +181,7 @@ namespace KustoConnect.Commands
             var session = RequireSession();
             var passed = ChangeParameters.Where(p => MyInvocation.BoundParameters.ContainsKey(p)).ToList();
             DataConnectionRef target;
+            string? knownKind;
             try
             {
                 target = ResolveTarget(session);
@@ -182,9 +194,18 @@ namespace KustoConnect.Commands
                 }
 
                 CheckResourceIds();
-                if (ParameterSetName == ByInputObjectSet && !string.IsNullOrEmpty(InputObject.Kind))
+                knownKind = ParameterSetName == ByInputObjectSet && !string.IsNullOrEmpty(InputObject.Kind)
+                    ? InputObject.Kind
+                    : DataConnectionProperties.CanonicalKind(Kind);
+                if (knownKind != null)
                 {
-                    CheckApplicable(InputObject.Kind!, passed);
+                    CheckApplicable(knownKind, passed);
+
+                    // The changes pass the engine's rules now, so that a bad value is refused before ShouldProcess.
+                    if (DataConnectionProperties.NewModel(knownKind) != null)
+                    {
+                        new Changes(this, passed).Build(knownKind, new ConcurrentQueue<string>());
+                    }
                 }
             }
             catch (KustoValidationException e)
@@ -199,26 +220,28 @@ namespace KustoConnect.Commands
                 return;
             }
 
-            var passedSet = new HashSet<string>(passed, StringComparer.OrdinalIgnoreCase);
-            var changes = new Changes(this);
+            var changes = new Changes(this, passed);
             var noWait = NoWait.IsPresent;
             Submit(target.ResourceId, async (item, token) =>
             {
                 var warnings = new ConcurrentQueue<string>();
-                void Change(DataConnection current)
-                {
-                    CheckApplicable(current.Kind, passed);
-                    changes.Apply(current, passedSet, warnings);
-                }
-
                 try
                 {
-                    if (noWait)
+                    var kind = knownKind;
+                    if (kind == null)
                     {
-                        return KustoOperation.From(await session.DataConnections.StartUpdateAsync(target, Change, item, token).ConfigureAwait(false));
+                        item.OnVerbose($"No -Kind given: reading data connection '{target.Name}' once to learn its kind.");
+                        kind = (await session.DataConnections.GetAsync(target, token).ConfigureAwait(false)).Kind;
+                        CheckApplicable(kind, passed);
                     }
 
-                    return KustoDataConnection.From(await session.DataConnections.UpdateAsync(target, Change, item, token).ConfigureAwait(false));
+                    var model = changes.Build(kind, warnings);
+                    if (noWait)
+                    {
+                        return KustoOperation.From(await session.DataConnections.StartUpdateAsync(target, model, item, token).ConfigureAwait(false));
+                    }
+
+                    return KustoDataConnection.From(await session.DataConnections.UpdateAsync(target, model, item, token).ConfigureAwait(false));
                 }
                 finally
                 {
@@ -283,137 +306,61 @@ namespace KustoConnect.Commands
         }
 
         /// <summary>
-        /// The change parameters of one ProcessRecord, copied: the change runs in the engine (maybe in a job after the cmdlet
-        /// ended) and never reads the cmdlet.
+        /// The change parameters of one ProcessRecord, copied: the changes model is built in the engine call (maybe in a job
+        /// after the cmdlet ended) and never reads the cmdlet.
         /// </summary>
         private sealed class Changes
         {
-            public Changes(UpdateKustoDataConnectionCommand command)
+            private readonly Dictionary<string, object?> _values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
+
+            public Changes(UpdateKustoDataConnectionCommand command, IEnumerable<string> passed)
             {
-                IotHubResourceId = command.IotHubResourceId;
-                SharedAccessPolicyName = command.SharedAccessPolicyName;
-                ConsumerGroup = command.ConsumerGroup;
-                TableName = command.TableName;
-                MappingRuleName = command.MappingRuleName;
-                DataFormat = command.DataFormat;
-                EventSystemProperty = command.EventSystemProperty?.ToArray();
-                DatabaseRouting = command.DatabaseRouting;
-                RetrievalStartDate = command.RetrievalStartDate;
-                ManagedIdentityResourceId = command.ManagedIdentityResourceId;
-                EventHubResourceId = command.EventHubResourceId;
-                Compression = command.Compression;
-                StorageAccountResourceId = command.StorageAccountResourceId;
-                EventGridResourceId = command.EventGridResourceId;
-                IgnoreFirstRecord = command.IgnoreFirstRecord;
-                BlobStorageEventType = command.BlobStorageEventType;
-                CosmosDbAccountResourceId = command.CosmosDbAccountResourceId;
-                CosmosDbDatabase = command.CosmosDbDatabase;
-                CosmosDbContainer = command.CosmosDbContainer;
-            }
-
-            public string? IotHubResourceId { get; }
-
-            public string? SharedAccessPolicyName { get; }
-
-            public string? ConsumerGroup { get; }
-
-            public string? TableName { get; }
-
-            public string? MappingRuleName { get; }
-
-            public string? DataFormat { get; }
-
-            public string[]? EventSystemProperty { get; }
-
-            public string? DatabaseRouting { get; }
-
-            public DateTime? RetrievalStartDate { get; }
-
-            public string? ManagedIdentityResourceId { get; }
-
-            public string? EventHubResourceId { get; }
-
-            public string? Compression { get; }
-
-            public string? StorageAccountResourceId { get; }
-
-            public string? EventGridResourceId { get; }
-
-            public SwitchParameter IgnoreFirstRecord { get; }
-
-            public string? BlobStorageEventType { get; }
-
-            public string? CosmosDbAccountResourceId { get; }
-
-            public string? CosmosDbDatabase { get; }
-
-            public string? CosmosDbContainer { get; }
-
-            /// <summary>Sets only the passed parameters on the current model (runs in the engine, between its GET and PUT).</summary>
-            public void Apply(DataConnection current, HashSet<string> passed, ConcurrentQueue<string> warnings)
-            {
-                bool Passed(string name) => passed.Contains(name);
-                var kind = (DataConnectionKind)Enum.Parse(typeof(DataConnectionKind), current.Kind, ignoreCase: true);
-                string? format = Passed(nameof(DataFormat)) && DataFormat!.Length > 0 ? KustoRules.NormalizeDataFormat(DataFormat, kind) : null;
-                string? routing = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting);
-                var retrieval = RetrievalStartDate.HasValue ? new DateTimeOffset(RetrievalStartDate.Value.ToUniversalTime()) : (DateTimeOffset?)null;
-
-                switch (current)
+                foreach (var name in passed)
                 {
-                    case IotHubDataConnection iot:
-                        iot.IotHubResourceId = IotHubResourceId ?? iot.IotHubResourceId;
-                        iot.SharedAccessPolicyName = SharedAccessPolicyName ?? iot.SharedAccessPolicyName;
-                        iot.ConsumerGroup = ConsumerGroup ?? iot.ConsumerGroup;
-                        iot.TableName = Passed(nameof(TableName)) ? TableName : iot.TableName;
-                        iot.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : iot.MappingRuleName;
-                        iot.DataFormat = Passed(nameof(DataFormat)) ? format : iot.DataFormat;
-                        iot.EventSystemProperties = Passed(nameof(EventSystemProperty)) ? EventSystemProperties(kind, warnings) : iot.EventSystemProperties;
-                        iot.DatabaseRouting = routing ?? iot.DatabaseRouting;
-                        iot.RetrievalStartDate = retrieval ?? iot.RetrievalStartDate;
-                        break;
-                    case EventHubDataConnection hub:
-                        hub.EventHubResourceId = EventHubResourceId ?? hub.EventHubResourceId;
-                        hub.ConsumerGroup = ConsumerGroup ?? hub.ConsumerGroup;
-                        hub.TableName = Passed(nameof(TableName)) ? TableName : hub.TableName;
-                        hub.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : hub.MappingRuleName;
-                        hub.DataFormat = Passed(nameof(DataFormat)) ? format : hub.DataFormat;
-                        hub.EventSystemProperties = Passed(nameof(EventSystemProperty)) ? EventSystemProperties(kind, warnings) : hub.EventSystemProperties;
-                        hub.Compression = Compression == null ? hub.Compression : KustoRules.NormalizeCompression(Compression);
-                        hub.ManagedIdentityResourceId = ManagedIdentityResourceId ?? hub.ManagedIdentityResourceId;
-                        hub.DatabaseRouting = routing ?? hub.DatabaseRouting;
-                        hub.RetrievalStartDate = retrieval ?? hub.RetrievalStartDate;
-                        break;
-                    case EventGridDataConnection grid:
-                        grid.StorageAccountResourceId = StorageAccountResourceId ?? grid.StorageAccountResourceId;
-                        grid.EventGridResourceId = EventGridResourceId ?? grid.EventGridResourceId;
-                        grid.EventHubResourceId = EventHubResourceId ?? grid.EventHubResourceId;
-                        grid.ConsumerGroup = ConsumerGroup ?? grid.ConsumerGroup;
-                        grid.TableName = Passed(nameof(TableName)) ? TableName : grid.TableName;
-                        grid.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : grid.MappingRuleName;
-                        grid.DataFormat = Passed(nameof(DataFormat)) ? format : grid.DataFormat;
-                        grid.IgnoreFirstRecord = Passed(nameof(IgnoreFirstRecord)) ? IgnoreFirstRecord.IsPresent : grid.IgnoreFirstRecord;
-                        grid.BlobStorageEventType = BlobStorageEventType == null ? grid.BlobStorageEventType : KustoRules.NormalizeBlobStorageEventType(BlobStorageEventType);
-                        grid.ManagedIdentityResourceId = ManagedIdentityResourceId ?? grid.ManagedIdentityResourceId;
-                        grid.DatabaseRouting = routing ?? grid.DatabaseRouting;
-                        break;
-                    case CosmosDbDataConnection cosmos:
-                        cosmos.CosmosDbAccountResourceId = CosmosDbAccountResourceId ?? cosmos.CosmosDbAccountResourceId;
-                        cosmos.CosmosDbDatabase = CosmosDbDatabase ?? cosmos.CosmosDbDatabase;
-                        cosmos.CosmosDbContainer = CosmosDbContainer ?? cosmos.CosmosDbContainer;
-                        cosmos.TableName = Passed(nameof(TableName)) ? TableName : cosmos.TableName;
-                        cosmos.MappingRuleName = Passed(nameof(MappingRuleName)) ? MappingRuleName : cosmos.MappingRuleName;
-                        cosmos.ManagedIdentityResourceId = ManagedIdentityResourceId ?? cosmos.ManagedIdentityResourceId;
-                        cosmos.RetrievalStartDate = retrieval ?? cosmos.RetrievalStartDate;
-                        break;
+                    _values[name] = name switch
+                    {
+                        nameof(EventSystemProperty) => command.EventSystemProperty?.ToArray(),
+                        nameof(IgnoreFirstRecord) => command.IgnoreFirstRecord.IsPresent,
+                        nameof(RetrievalStartDate) => command.RetrievalStartDate.HasValue ? new DateTimeOffset(command.RetrievalStartDate.Value.ToUniversalTime()) : (DateTimeOffset?)null,
+                        _ => typeof(UpdateKustoDataConnectionCommand).GetProperty(name)!.GetValue(command),
+                    };
                 }
             }
 
+            /// <summary>
+            /// A model of <paramref name="kind"/> with only the passed parameters set ('' and @() clear); the engine's rules
+            /// run on it (throws <see cref="KustoValidationException"/>).
+            /// </summary>
+            public DataConnection Build(string kind, ConcurrentQueue<string> warnings)
+            {
+                var model = DataConnectionProperties.NewModel(kind)
+                    ?? throw new KustoValidationException("DataConnectionKindNotSupported", $"Data connections of kind '{kind}' cannot be updated by this version of KustoConnect.", "Kind");
+                var parsedKind = (DataConnectionKind)Enum.Parse(typeof(DataConnectionKind), model.Kind, ignoreCase: true);
+                foreach (var property in DataConnectionProperties.Of(model.Kind))
+                {
+                    var parameter = property.Name == "EventSystemProperties" ? nameof(EventSystemProperty) : property.Name;
+                    if (!_values.TryGetValue(parameter, out var value))
+                    {
+                        continue;
+                    }
+
+                    if (parameter == nameof(EventSystemProperty))
+                    {
+                        value = EventSystemProperties((string[])value!, parsedKind, warnings);
+                    }
+
+                    property.SetValue(model, property.Normalize(value, model.Kind));
+                }
+
+                return model;
+            }
+
             /// <summary>The names in their documented spelling; unknown ones are kept and reported (the service's list grows).</summary>
-            private List<string> EventSystemProperties(DataConnectionKind kind, ConcurrentQueue<string> warnings)
+            private static List<string> EventSystemProperties(string[] names, DataConnectionKind kind, ConcurrentQueue<string> warnings)
             {
                 var documented = kind == DataConnectionKind.IotHub ? KustoRules.IotHubEventSystemProperties : KustoRules.EventHubEventSystemProperties;
                 var result = new List<string>();
-                foreach (var name in EventSystemProperty!.Where(n => !string.IsNullOrWhiteSpace(n)))
+                foreach (var name in names.Where(n => !string.IsNullOrWhiteSpace(n)))
                 {
                     var known = documented.FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
                     if (known == null)

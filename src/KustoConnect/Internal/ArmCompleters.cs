@@ -30,8 +30,8 @@ namespace KustoConnect.Internal
             }
 
             var bound = fakeBoundParameters ?? new Hashtable();
-            var subscription = Text(bound, "SubscriptionId") ?? session.SubscriptionId;
-            if (string.IsNullOrEmpty(subscription))
+            var subscription = CompletionContext.Strings(bound, "SubscriptionId").FirstOrDefault() ?? session.SubscriptionId;
+            if (string.IsNullOrEmpty(subscription) && NeedsSubscription)
             {
                 return Array.Empty<CompletionResult>();
             }
@@ -39,7 +39,7 @@ namespace KustoConnect.Internal
             IReadOnlyList<string> names;
             try
             {
-                names = Load(session, subscription!, bound);
+                names = Load(session, subscription ?? string.Empty, bound);
             }
             catch (Exception e) when (e is KustoException || e is OperationCanceledException || e is AggregateException || e is ArgumentException)
             {
@@ -54,6 +54,9 @@ namespace KustoConnect.Internal
                 .Select(n => new CompletionResult(ListCompleter.Quote(n), n, CompletionResultType.ParameterValue, n))
                 .ToList();
         }
+
+        /// <summary>False when the candidates do not depend on a subscription (the subscriptions themselves).</summary>
+        protected virtual bool NeedsSubscription => true;
 
         /// <summary>Reads the candidate names; throws on anything missing (the completion is then empty).</summary>
         protected abstract Task<IReadOnlyList<string>> LoadAsync(KustoSession session, string subscriptionId, IDictionary bound, CancellationToken cancellationToken);
@@ -128,15 +131,34 @@ namespace KustoConnect.Internal
         }
     }
 
-    /// <summary>Completes the -Name of a data connection with those of the database already named.</summary>
+    /// <summary>Completes the -Name of a data connection with those of the database already named (only of the -Kind given, if any).</summary>
     public sealed class DataConnectionNameCompleter : ArmCompleter
     {
         /// <inheritdoc />
         protected override async Task<IReadOnlyList<string>> LoadAsync(KustoSession session, string subscriptionId, IDictionary bound, CancellationToken cancellationToken)
         {
             var database = DatabaseRef.Create(subscriptionId, Required(bound, "ResourceGroupName"), Required(bound, "ClusterName"), Required(bound, "DatabaseName"));
+            var kinds = CompletionContext.Strings(bound, "Kind").Select(k => new WildcardPattern(k, WildcardOptions.IgnoreCase)).ToList();
             var connections = await session.DataConnections.ListAsync(database, cancellationToken).ConfigureAwait(false);
-            return connections.Select(c => c.Name ?? string.Empty).Where(n => n.Length > 0).ToList();
+            return connections
+                .Where(c => kinds.Count == 0 || kinds.Any(k => k.IsMatch(c.Kind)))
+                .Select(c => c.Name ?? string.Empty)
+                .Where(n => n.Length > 0)
+                .ToList();
+        }
+    }
+
+    /// <summary>Completes -SubscriptionId with the subscriptions the signed-in account can see.</summary>
+    public sealed class SubscriptionIdCompleter : ArmCompleter
+    {
+        /// <inheritdoc />
+        protected override bool NeedsSubscription => false;
+
+        /// <inheritdoc />
+        protected override async Task<IReadOnlyList<string>> LoadAsync(KustoSession session, string subscriptionId, IDictionary bound, CancellationToken cancellationToken)
+        {
+            var subscriptions = await session.Resources.ListSubscriptionsAsync(cancellationToken).ConfigureAwait(false);
+            return subscriptions.Select(s => s.Key).ToList();
         }
     }
 }

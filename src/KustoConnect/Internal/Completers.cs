@@ -28,36 +28,53 @@ namespace KustoConnect.Internal
         internal static string Quote(string value) => value.IndexOfAny(new[] { ' ', '$', '\'', '`', ';', '#' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
     }
 
-    /// <summary>Completes data formats.</summary>
-    public sealed class DataFormatCompleter : ListCompleter
+    /// <summary>Completes data formats; for an IoT Hub connection (by the command, -Kind, the set, or the named connection) without RAW.</summary>
+    public sealed class DataFormatCompleter : IArgumentCompleter
     {
         /// <inheritdoc />
-        protected override IEnumerable<string> Values => KustoRules.DataFormats;
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var kind = CompletionContext.KindOf(commandName, fakeBoundParameters, allowLookup: true);
+            var values = kind == "IotHub" ? KustoRules.DataFormats.Where(f => f != "RAW") : KustoRules.DataFormats;
+            return CompletionContext.Matching(values, wordToComplete);
+        }
     }
 
-    /// <summary>Completes IoT Hub event system properties.</summary>
-    public sealed class IotHubEventSystemPropertyCompleter : ListCompleter
+    /// <summary>Completes IoT Hub event system properties, leaving out those already given.</summary>
+    public sealed class IotHubEventSystemPropertyCompleter : IArgumentCompleter
     {
         /// <inheritdoc />
-        protected override IEnumerable<string> Values => KustoRules.IotHubEventSystemProperties;
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            CompletionContext.Matching(CompletionContext.WithoutGiven(KustoRules.IotHubEventSystemProperties, parameterName, wordToComplete, commandAst, fakeBoundParameters), wordToComplete);
     }
 
-    /// <summary>Completes Event Hub event system properties.</summary>
-    public sealed class EventHubEventSystemPropertyCompleter : ListCompleter
+    /// <summary>Completes Event Hub event system properties, leaving out those already given.</summary>
+    public sealed class EventHubEventSystemPropertyCompleter : IArgumentCompleter
     {
         /// <inheritdoc />
-        protected override IEnumerable<string> Values => KustoRules.EventHubEventSystemProperties;
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
+            CompletionContext.Matching(CompletionContext.WithoutGiven(KustoRules.EventHubEventSystemProperties, parameterName, wordToComplete, commandAst, fakeBoundParameters), wordToComplete);
     }
 
     /// <summary>
-    /// Completes the event system properties of both IoT Hub and Event Hub (for Update-KustoDataConnection, where the
-    /// connection's kind is known only to ARM).
+    /// Completes the event system properties of the connection's kind (Update-KustoDataConnection: from -Kind or the named
+    /// connection, read from ARM; Test-KustoDataConnection: from its parameter set), both kinds' when it cannot be told,
+    /// leaving out the values already given.
     /// </summary>
-    public sealed class EventSystemPropertyCompleter : ListCompleter
+    public sealed class EventSystemPropertyCompleter : IArgumentCompleter
     {
         /// <inheritdoc />
-        protected override IEnumerable<string> Values =>
-            KustoRules.IotHubEventSystemProperties.Concat(KustoRules.EventHubEventSystemProperties).Distinct(StringComparer.OrdinalIgnoreCase);
+        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
+        {
+            var kind = CompletionContext.KindOf(commandName, fakeBoundParameters, allowLookup: true);
+            IEnumerable<string> values = kind switch
+            {
+                "IotHub" => KustoRules.IotHubEventSystemProperties,
+                "EventHub" => KustoRules.EventHubEventSystemProperties,
+                _ => KustoRules.IotHubEventSystemProperties.Concat(KustoRules.EventHubEventSystemProperties).Distinct(StringComparer.OrdinalIgnoreCase),
+            };
+            return CompletionContext.Matching(CompletionContext.WithoutGiven(values, parameterName, wordToComplete, commandAst, fakeBoundParameters), wordToComplete);
+        }
     }
 
     /// <summary>Completes data connection kinds.</summary>

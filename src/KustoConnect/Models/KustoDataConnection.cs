@@ -1,5 +1,6 @@
 using System;
 using System.Collections.Generic;
+using System.Linq;
 using KustoConnect.Engine;
 
 namespace KustoConnect.Models
@@ -80,6 +81,42 @@ namespace KustoConnect.Models
                     result.CopyCommon(source);
                     return result;
             }
+        }
+
+        /// <summary>
+        /// The engine model of this object as it is now (an edited copy stays edited): its kind's settable properties, its
+        /// place and location. Null for a kind this version does not model.
+        /// </summary>
+        internal DataConnection? ToModel()
+        {
+            var model = DataConnectionProperties.NewModel(Kind);
+            if (model == null)
+            {
+                return null;
+            }
+
+            model.Id = Id;
+            model.Name = Name;
+            model.SubscriptionId = SubscriptionId;
+            model.ResourceGroupName = ResourceGroupName;
+            model.ClusterName = ClusterName;
+            model.DatabaseName = DatabaseName;
+            model.Location = Location;
+            model.ProvisioningState = ProvisioningState;
+            model.Type = Type;
+            foreach (var property in DataConnectionProperties.Of(model.Kind))
+            {
+                var source = GetType().GetProperty(property.Name);
+                var value = source?.GetValue(this);
+                property.SetValue(model, value is string text && text.Length == 0 ? null : value);
+            }
+
+            foreach (var list in DataConnectionProperties.Of(model.Kind).Where(p => p.Type == DataConnectionPropertyType.StringList && p.GetValue(model) == null))
+            {
+                list.SetValue(model, Array.Empty<string>());
+            }
+
+            return model;
         }
 
         /// <inheritdoc />

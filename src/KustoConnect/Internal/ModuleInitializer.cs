@@ -1,0 +1,33 @@
+using System;
+using System.Management.Automation;
+using System.Reflection;
+using KustoConnect.Engine;
+
+namespace KustoConnect.Internal
+{
+    /// <summary>
+    /// Runs when the module is imported: tells the engine which PowerShell it runs in, so that the User-Agent of every
+    /// request reads "KustoConnect/{version} PowerShell/{version} ({edition})".
+    /// </summary>
+    public sealed class ModuleInitializer : IModuleAssemblyInitializer
+    {
+        /// <inheritdoc />
+        public void OnImport() => KustoSession.UserAgentHost = PowerShellProduct();
+
+        /// <summary>"PowerShell/7.6.9 (Core)" or "PowerShell/5.1.22621.4391 (Desktop)"; null when it cannot be told.</summary>
+        internal static string? PowerShellProduct()
+        {
+            // PSVersionInfo is public in PowerShell 7 and internal in Windows PowerShell 5.1: read it by reflection in both.
+            var info = typeof(PSObject).Assembly.GetType("System.Management.Automation.PSVersionInfo");
+            const BindingFlags Flags = BindingFlags.Static | BindingFlags.Public | BindingFlags.NonPublic;
+            var version = info?.GetProperty("PSVersion", Flags)?.GetValue(null)?.ToString();
+            if (string.IsNullOrEmpty(version))
+            {
+                return null;
+            }
+
+            var edition = info!.GetProperty("PSEdition", Flags)?.GetValue(null) as string;
+            return "PowerShell/" + version + (string.IsNullOrEmpty(edition) ? string.Empty : " (" + edition + ")");
+        }
+    }
+}
