@@ -261,7 +261,7 @@ namespace KustoConnect.Tests
                 ("Get-KustoDataConnection", Merge(ByName("x"), Splat(("ResourceGroupName", "rg(1).\u00e9"))), "GET", "/subscriptions/" + Sub + "/resourceGroups/rg(1).\u00e9/providers/Microsoft.Kusto/clusters/mykustocluster/databases/mykustodatabase/dataConnections/x"),
                 ("Get-KustoDataConnection", Splat(("ResourceId", Prefix + "Microsoft.Kusto/Clusters/MyKustoCluster/Databases/mykustodatabase/DataConnections/a b")), "GET", DatabaseId + "/dataConnections/a b"),
                 ("Get-KustoDataConnection", ByName("a?b"), "GET", DatabaseId + "/dataConnections"),
-                ("Remove-KustoDataConnection", Merge(ByName("gone.1"), Splat(("Force", true))), "DELETE", DatabaseId + "/dataConnections/gone.1"),
+                ("Remove-KustoDataConnection", Merge(ByName("gone.1"), Splat(("Force", true))), "GET", DatabaseId + "/dataConnections/gone.1"),
                 ("Test-KustoDataConnectionName", ByName("free name"), "POST", DatabaseId + "/checkNameAvailability"),
                 ("Get-KustoDatabase", Splat(("ResourceGroupName", "testrg"), ("ClusterName", "mykustocluster"), ("Name", "my db")), "GET", Prefix + "Microsoft.Kusto/clusters/mykustocluster/databases/my db"),
             };

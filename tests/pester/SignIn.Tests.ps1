@@ -139,9 +139,6 @@ Describe 'Secrets never reach an output stream or a transcript' {
     }
 
     It 'writes -Debug records in a fresh pwsh -NonInteractive without prompting, and no secret in them' {
-        # The same PowerShell as this run: pwsh itself, or `dotnet pwsh.dll` for the .NET tool.
-        $exe = [Environment]::ProcessPath
-        $prefix = if ((Split-Path -Leaf $exe) -like 'dotnet*') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
         $child = @'
 param($Manifest, $ClientSecret, $TenantId, $Arm, $Authority, $Certificate, $Subscription)
 $ErrorActionPreference = 'Stop'
@@ -153,9 +150,10 @@ Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -D
 '@
         $file = Join-Path $TestDrive 'child-debug.ps1'
         Set-Content -LiteralPath $file -Value $child
-        $output = & $exe @prefix -NoProfile -NonInteractive -File $file -Manifest $env:KUSTOCONNECT_MODULE_MANIFEST -ClientSecret $script:demoSecret `
-            -TenantId $script:emulator.TenantId -Arm $script:emulator.Url -Authority $script:emulator.AuthorityHost `
-            -Certificate $script:emulator.CertificatePath -Subscription $script:emulator.SubscriptionId 2>&1 | Out-String -Width 400
+        # The same PowerShell as this run (Invoke-FreshPwsh), the module imported by path as installed.
+        $output = Invoke-FreshPwsh -File $file -ArgumentList @('-Manifest', $env:KUSTOCONNECT_MODULE_MANIFEST, '-ClientSecret', $script:demoSecret,
+            '-TenantId', $script:emulator.TenantId, '-Arm', $script:emulator.Url, '-Authority', $script:emulator.AuthorityHost,
+            '-Certificate', $script:emulator.CertificatePath, '-Subscription', $script:emulator.SubscriptionId) | Out-String -Width 400
         $LASTEXITCODE | Should -Be 0 -Because $output
         $output | Should -Not -Match 'NonInteractive mode'
         $output | Should -Match 'DONE'
