@@ -141,7 +141,7 @@ Describe 'Secrets never reach an output stream or a transcript' {
     It 'writes -Debug records in a fresh pwsh -NonInteractive without prompting, and no secret in them' {
         # The same PowerShell as this run: pwsh itself, or `dotnet pwsh.dll` for the .NET tool.
         $exe = [Environment]::ProcessPath
-        $prefix = if ((Split-Path -Leaf $exe) -like 'dotnet*') { @(Join-Path $PSHOME 'pwsh.dll') } else { @() }
+        $prefix = @(if ((Split-Path -Leaf $exe) -like 'dotnet*') { Join-Path $PSHOME 'pwsh.dll' })
         $child = @'
 param($Manifest, $ClientSecret, $TenantId, $Arm, $Authority, $Certificate, $Subscription)
 $ErrorActionPreference = 'Stop'
