@@ -162,7 +162,7 @@ Export-ModuleMember -Function Get-AzContext, Get-AzAccessToken
         {
             "AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_CLIENT_SECRET", "AZURE_CLIENT_CERTIFICATE_PATH", "AZURE_CLIENT_CERTIFICATE_PASSWORD",
             "AZURE_FEDERATED_TOKEN_FILE", "AZURE_AUTHORITY_HOST", "IDENTITY_ENDPOINT", "IDENTITY_HEADER",
-            "KUSTOCONNECT_ARM_ENDPOINT", "KUSTOCONNECT_TRUSTED_CERTIFICATE_PATH",
+            "KUSTOCONNECT_ARM_ENDPOINT", "KUSTOCONNECT_TRUSTED_CERTIFICATE_PATH", "AZURE_SUBSCRIPTION_ID",
         };
 
         private readonly SignInWorldFixture _fixture;
@@ -332,6 +332,60 @@ Export-ModuleMember -Function Get-AzContext, Get-AzAccessToken
             Assert.Equal("EnvironmentVariables", context.CredentialKind);
             Assert.Equal(DefaultWorld.ClientId, context.Account);
             AssertListsDataConnections();
+        }
+
+        [Fact]
+        public void AZURE_SUBSCRIPTION_ID_is_the_default_subscription_of_the_environment_sign_in()
+        {
+            Environment.SetEnvironmentVariable("AZURE_TENANT_ID", DefaultWorld.TenantId);
+            Environment.SetEnvironmentVariable("AZURE_CLIENT_ID", DefaultWorld.ClientId);
+            Environment.SetEnvironmentVariable("AZURE_CLIENT_SECRET", DefaultWorld.ClientSecret);
+            Environment.SetEnvironmentVariable("AZURE_SUBSCRIPTION_ID", DefaultWorld.SubscriptionId);
+
+            var (_, errors) = Run("Connect-KustoAccount -EnvironmentVariables -ArmEndpoint $arm -AuthorityHost $arm -TrustedCertificatePath $cert | Out-Null");
+
+            Assert.Empty(errors);
+            Assert.Equal(DefaultWorld.SubscriptionId, Context().SubscriptionId);
+            AssertListsDataConnections();
+        }
+
+        [Fact]
+        public void Connect_with_AccessToken_refuses_a_value_that_is_not_a_JWT_or_has_expired_and_warns_when_it_expires_soon()
+        {
+            static string Jwt(long exp)
+            {
+                static string Encode(string text) => Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes(text)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+                return Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + Encode("{\"exp\":" + exp.ToString(System.Globalization.CultureInfo.InvariantCulture) + "}") + ".c2ln";
+            }
+
+            const string Connect = "Connect-KustoAccount -AccessToken (ConvertTo-SecureString $value -AsPlainText -Force) -SkipValidation -ArmEndpoint $arm -AuthorityHost $arm -TrustedCertificatePath $cert";
+            var variables = Emulator(_fixture.Host);
+
+            variables["value"] = "not-a-jwt";
+            var (_, opaque) = _session.Run(Connect, variables);
+            using (opaque)
+            {
+                var error = Assert.Single(opaque.Streams.Error);
+                Assert.StartsWith("AccessTokenNotJwt,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+                Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            }
+
+            variables["value"] = Jwt(DateTimeOffset.UtcNow.AddHours(-1).ToUnixTimeSeconds());
+            var (_, expired) = _session.Run(Connect, variables);
+            using (expired)
+            {
+                var error = Assert.Single(expired.Streams.Error);
+                Assert.StartsWith("AccessTokenExpired,", error.FullyQualifiedErrorId, StringComparison.Ordinal);
+                Assert.Equal(ErrorCategory.AuthenticationError, error.CategoryInfo.Category);
+            }
+
+            variables["value"] = Jwt(DateTimeOffset.UtcNow.AddMinutes(10).ToUnixTimeSeconds());
+            var (_, soon) = _session.Run(Connect + " | Out-Null", variables);
+            using (soon)
+            {
+                Assert.Empty(soon.Streams.Error);
+                Assert.Contains(soon.Streams.Warning, w => w.Message.Contains("cannot be renewed", StringComparison.Ordinal));
+            }
         }
 
         [Fact]

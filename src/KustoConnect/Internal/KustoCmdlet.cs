@@ -42,15 +42,34 @@ namespace KustoConnect.Internal
                 return;
             }
 
-            foreach (var name in new[] { "DebugPreference", "VerbosePreference", "WarningPreference", "InformationPreference" })
+            var runtime = CommandRuntime;
+            if (runtime == null)
             {
-                var property = CommandRuntime?.GetType().GetProperty(
-                    name,
-                    System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public);
+                return;
+            }
+
+            const System.Reflection.BindingFlags Flags = System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic | System.Reflection.BindingFlags.Public;
+            var type = runtime.GetType();
+
+            // The verbose preference has no setter: it follows the -Verbose flag first, so -Debug sets that flag (as Az's
+            // -Debug shows verbose records too), unless -Verbose was given.
+            var verbose = type.GetProperty("VerbosePreference", Flags);
+            var verboseFlag = type.GetProperty("Verbose", Flags);
+            var verboseFlagSet = type.GetProperty("IsVerboseFlagSet", Flags);
+            if (verbose != null && verboseFlag != null && verboseFlagSet != null && verboseFlag.CanWrite && verboseFlagSet.CanWrite
+                && Equals(verbose.GetValue(runtime), ActionPreference.Inquire) && !Equals(verboseFlagSet.GetValue(runtime), true))
+            {
+                verboseFlag.SetValue(runtime, true);
+                verboseFlagSet.SetValue(runtime, true);
+            }
+
+            foreach (var name in new[] { "DebugPreference", "WarningPreference", "InformationPreference" })
+            {
+                var property = type.GetProperty(name, Flags);
                 if (property != null && property.CanWrite && property.PropertyType == typeof(ActionPreference)
-                    && Equals(property.GetValue(CommandRuntime), ActionPreference.Inquire))
+                    && Equals(property.GetValue(runtime), ActionPreference.Inquire))
                 {
-                    property.SetValue(CommandRuntime, ActionPreference.Continue);
+                    property.SetValue(runtime, ActionPreference.Continue);
                 }
             }
         }
