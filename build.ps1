@@ -16,7 +16,7 @@
                test ran at all. Results go to out/test-results/.
       demo     build, start the emulator (--operation-duration 3) and run build/demo.ps1 against it.
       package  build, then zip out/KustoConnect into out/KustoConnect.<version>.zip.
-      bench    run each bench/*/*.csproj (Release): requests per second and latency against the emulator.
+      bench    run each bench/*/*.csproj (Release), then bench/emulator/throughput.sh (wrk against the emulator process).
       clean    remove out/ and the bin/ and obj/ folders of every project.
 
     Test suites
@@ -369,6 +369,15 @@ function Invoke-BenchTask {
         Write-Step "bench: $($project.BaseName)"
         Invoke-Native $Dotnet @('run', '-c', 'Release', '--project', $project.FullName) "Benchmark $($project.BaseName)"
     }
+    Invoke-EmulatorThroughputBench
+}
+
+# The emulator as its own process under wrk (bench/emulator/throughput.sh; see bench/README.md): GETs/s fresh and after
+# 100,000 operations, RSS through a 100,000-request soak. Needs bash, wrk and curl.
+function Invoke-EmulatorThroughputBench {
+    Write-Step 'bench: emulator throughput (wrk, separate process)'
+    Invoke-Native $Dotnet @('build', (Join-Path $RepoRoot 'src/KustoConnect.Emulator/KustoConnect.Emulator.csproj'), '-c', $Configuration, '-nologo') 'Build the emulator'
+    Invoke-Native 'bash' @((Join-Path $RepoRoot 'bench/emulator/throughput.sh'), $EmulatorDll) 'Emulator throughput benchmark'
 }
 
 function Invoke-CleanTask {
