@@ -104,18 +104,31 @@ request = function()
   end
   return wrk.format("GET", paths[0])
 end
+local counter = 0
+setup = function(thread)
+  thread:set("id", counter)
+  counter = counter + 1
+end
 response = function(status)
   done = done + 1
   if status >= 300 then
     print("unexpected status " .. status)
   end
-  if done >= limit then
+  if done == limit then
+    local f = io.open(os.getenv("BENCH_MARKERS") .. "/thread-" .. id, "w"); f:write("done\n"); f:close()
     wrk.thread:stop()
   end
 end
 LUA
 bounded() { # method count output
-  BENCH_METHOD="$1" BENCH_LIMIT="$2" wrk -t"$threads" -c"$connections" -d3600s -s "$work/bounded.lua" "$url" >"$3"
+  # wrk's threads stop at their share; wrk itself only ends at -d or SIGINT (then it prints its statistics), so the
+  # script sends SIGINT once every thread has left its marker.
+  local markers="$work/markers-$RANDOM"; mkdir -p "$markers"
+  BENCH_METHOD="$1" BENCH_LIMIT="$2" BENCH_MARKERS="$markers" wrk -t"$threads" -c"$connections" -d3600s -s "$work/bounded.lua" "$url" >"$3" &
+  local wrk_pid=$!
+  while kill -0 "$wrk_pid" 2>/dev/null && (( $(ls "$markers" | wc -l) < threads )); do sleep 0.2; done
+  kill -INT "$wrk_pid" 2>/dev/null || true
+  wait "$wrk_pid" || true
 }
 
 echo "KustoConnect emulator throughput: wrk -t$threads -c$connections, ${seconds}s per measurement, $(nproc) cores"
