@@ -17,7 +17,8 @@
                Prints each suite's counts and a last line "N passed, N failed"; exits 1 when a test failed, a suite
                did not run properly, or no test ran.
       demo     build, start the emulator and run build/demo.ps1 against it.
-      bench    bench/ColdStart/ColdStart.ps1 (cold start against Microsoft's JS SDK) and bench/KustoConnect.Bench.
+      bench    bench/ColdStart/ColdStart.ps1 (cold start against Microsoft's JS SDK), bench/KustoConnect.Bench, and
+               bench/emulator/throughput.sh (wrk against the emulator as its own process; needs bash, wrk and curl).
       clean    remove out/ and every project's bin/ and obj/.
 #>
 [CmdletBinding()]
@@ -219,6 +220,15 @@ function Invoke-Bench {
         Step "bench: $($project.BaseName)"
         Exec $project.BaseName { dotnet run -c Release --project $project.FullName }
     }
+    Invoke-EmulatorThroughputBench
+}
+
+# The emulator as its own process under wrk (bench/emulator/throughput.sh; see bench/README.md): GETs/s fresh and after
+# 100,000 operations, RSS through a 100,000-request soak. Needs bash, wrk and curl.
+function Invoke-EmulatorThroughputBench {
+    Step 'bench: emulator throughput (wrk, separate process)'
+    $emulatorDll = Join-Path $ModuleDir 'emulator/KustoConnect.Emulator.dll'
+    Exec 'emulator throughput benchmark' { bash (Join-Path $Root 'bench/emulator/throughput.sh') $emulatorDll }
 }
 
 function Invoke-Clean {
