@@ -215,6 +215,32 @@ Describe 'Sync-KustoDataConnection refuses a bad file, validates, replaces a cha
         $job | Remove-Job
     }
 
+    It 'a connection renamed in the file gets the consumer group its old name held: the removal ends before the create' {
+        Remove-AllConnection
+        New-KustoEventHubConnection @script:database -Name ds-old-name -EventHubResourceId $script:eventHubId -TableName StormEvents -DataFormat csv -ErrorAction Stop | Out-Null
+        $file = New-DefinitionFile 'rename.json' @(New-EventHubEntry 'ds-new-name')
+        Clear-EmulatorRequest -Emulator $script:emulator
+        $results = Sync-KustoDataConnection -Path $file -Prune -ThrottleLimit 5 -ErrorAction Stop
+        $results.Action | Should -Be @('Remove', 'Create')
+        $results.Result | Should -Be @('Succeeded', 'Succeeded')
+        # Order from the request log: the removal's operation is polled to its end before the create's PUT is sent.
+        $log = @(Get-EmulatorRequest -Emulator $script:emulator)
+        $delete = @(0..($log.Count - 1) | Where-Object { $log[$_].method -eq 'DELETE' -and $log[$_].path -match '/ds-old-name(\?|$)' })
+        $put = @(0..($log.Count - 1) | Where-Object { $log[$_].method -eq 'PUT' -and $log[$_].path -match '/ds-new-name(\?|$)' })
+        $delete.Count | Should -Be 1
+        $put.Count | Should -Be 1
+        $polls = @($delete[0]..$put[0] | Where-Object { $log[$_].method -eq 'GET' -and $log[$_].path -match '/operationResults/' })
+        $polls.Count | Should -BeGreaterThan 0
+        (Get-KustoDataConnection @script:database).Name | Should -Be 'ds-new-name'
+    }
+
+    It 'a rename under -ThrottleLimit 1 does not wait for itself' {
+        $file = New-DefinitionFile 'rename-again.json' @(New-EventHubEntry 'ds-third-name')
+        $results = Sync-KustoDataConnection -Path $file -Prune -ThrottleLimit 1 -ErrorAction Stop
+        $results.Action | Should -Be @('Remove', 'Create')
+        (Get-KustoDataConnection @script:database).Name | Should -Be 'ds-third-name'
+    }
+
     It 'a failed item writes an error whose target is its result, and the other items go on' {
         Remove-AllConnection
         $file = New-DefinitionFile 'partial.json' @((New-EventHubEntry 'ds-fails' @{ consumerGroup = 'no-such-group' }), (New-EventHubEntry 'ds-works'))

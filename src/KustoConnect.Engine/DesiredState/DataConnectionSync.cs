@@ -95,6 +95,8 @@ namespace KustoConnect.Engine.DesiredState
     {
         private readonly IDataConnectionOperations _dataConnections;
         private readonly IClusterOperations _clusters;
+        private TaskCompletionSource<bool>? _removalsDone;
+        private int _removalsLeft;
 
         public DataConnectionSync(IDataConnectionOperations dataConnections, IClusterOperations clusters)
         {
@@ -103,8 +105,8 @@ namespace KustoConnect.Engine.DesiredState
         }
 
         /// <summary>
-        /// The plan, in file order, then (with <paramref name="prune"/>) the removals of the connections of the named
-        /// databases that the file does not list. Reads only: one list per database, and the cluster of each entry to be
+        /// The plan: first (with <paramref name="prune"/>) the removals of the connections of the named databases that the
+        /// file does not list, then the file's entries in file order. Reads only: one list per database, and the cluster of each entry to be
         /// created without a location.
         /// </summary>
         public async Task<IReadOnlyList<SyncPlanItem>> PlanAsync(DataConnectionDefinitionSet definitions, bool prune, CancellationToken cancellationToken)
@@ -172,6 +174,7 @@ namespace KustoConnect.Engine.DesiredState
                     : new SyncPlanItem(SyncAction.Update, entry.Target, entry.Kind, existing.Kind, changes, null, patch));
             }
 
+            var removals = new List<SyncPlanItem>();
             if (prune)
             {
                 foreach (var database in definitions.Databases)
@@ -183,13 +186,37 @@ namespace KustoConnect.Engine.DesiredState
                             && string.Equals(e.Target.Name, connection.Name, StringComparison.OrdinalIgnoreCase));
                         if (!listed && connection.Name != null)
                         {
-                            plan.Add(new SyncPlanItem(SyncAction.Remove, DataConnectionRef.Create(database, connection.Name), connection.Kind, connection.Kind, Array.Empty<PropertyChange>(), null, null));
+                            removals.Add(new SyncPlanItem(SyncAction.Remove, DataConnectionRef.Create(database, connection.Name), connection.Kind, connection.Kind, Array.Empty<PropertyChange>(), null, null));
                         }
                     }
                 }
             }
 
-            return plan;
+            // Removals first: a connection the file renames frees its consumer group before the new one is created.
+            removals.AddRange(plan);
+            return removals;
+        }
+
+        /// <summary>
+        /// Call once before applying, with the items that will be applied (confirmed): every create and replace then waits
+        /// until the removals among them have ended (successfully or not), so that the consumer groups they held are free
+        /// even when items run concurrently. Apply the removals first (they come first in the plan): each holds its own slot
+        /// of the caller's throttle, so nothing waits for an item that cannot start.
+        /// </summary>
+        public void BeginApply(IEnumerable<SyncPlanItem> applied)
+        {
+            if (applied == null)
+            {
+                throw new ArgumentNullException(nameof(applied));
+            }
+
+            var count = applied.Count(i => i.Action == SyncAction.Remove);
+            _removalsDone = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _removalsLeft = count;
+            if (count == 0)
+            {
+                _removalsDone.TrySetResult(true);
+            }
         }
 
         /// <summary>
@@ -227,20 +254,48 @@ namespace KustoConnect.Engine.DesiredState
                 throw new ArgumentNullException(nameof(item));
             }
 
+            if (item.Action == SyncAction.Remove)
+            {
+                try
+                {
+                    await _dataConnections.DeleteAsync(item.Target, observer, cancellationToken).ConfigureAwait(false);
+                    return null;
+                }
+                finally
+                {
+                    if (Interlocked.Decrement(ref _removalsLeft) <= 0)
+                    {
+                        _removalsDone?.TrySetResult(true);
+                    }
+                }
+            }
+
+            if ((item.Action == SyncAction.Create || item.Action == SyncAction.Replace) && _removalsDone != null && !_removalsDone.Task.IsCompleted)
+            {
+                observer?.OnVerbose("Data connection '" + item.Target.Name + "' waits until the removals have ended (they may free its consumer group).");
+                await WaitAsync(_removalsDone.Task, cancellationToken).ConfigureAwait(false);
+            }
+
             switch (item.Action)
             {
                 case SyncAction.Create:
                     return await _dataConnections.CreateOrUpdateAsync(item.Target, item.Desired!, observer, cancellationToken).ConfigureAwait(false);
                 case SyncAction.Update:
                     return await _dataConnections.UpdateAsync(item.Target, item.Patch!, observer, cancellationToken).ConfigureAwait(false);
-                case SyncAction.Remove:
-                    await _dataConnections.DeleteAsync(item.Target, observer, cancellationToken).ConfigureAwait(false);
-                    return null;
                 case SyncAction.Replace:
                     await _dataConnections.DeleteAsync(item.Target, observer, cancellationToken).ConfigureAwait(false);
                     return await _dataConnections.CreateOrUpdateAsync(item.Target, item.Desired!, observer, cancellationToken).ConfigureAwait(false);
                 default:
                     return null;
+            }
+        }
+
+        private static async Task WaitAsync(Task task, CancellationToken cancellationToken)
+        {
+            var cancelled = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            using (cancellationToken.Register(() => cancelled.TrySetCanceled(cancellationToken)))
+            {
+                await (await Task.WhenAny(task, cancelled.Task).ConfigureAwait(false)).ConfigureAwait(false);
             }
         }
 

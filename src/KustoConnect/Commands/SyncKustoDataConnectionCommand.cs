@@ -19,8 +19,10 @@ namespace KustoConnect.Commands
     /// A second run sends no write. -Prune also removes the connections of those databases that the file does not list.
     /// A kind change is a removal and a create, and asks for confirmation (-Force does not ask). -WhatIf sends no write and
     /// writes the plan; otherwise one result per data connection (Action, Changes with old and new values, Result); a
-    /// connection that fails writes an error whose TargetObject is its result (Result Failed). Connections are applied
-    /// concurrently, up to -ThrottleLimit; -AsJob runs the writes in a job after planning and confirmation.
+    /// connection that fails writes an error whose TargetObject is its result (Result Failed). Every confirmation is asked
+    /// first; then connections are applied concurrently, up to -ThrottleLimit, removals first (a create waits until they
+    /// have ended, so that a renamed connection's consumer group is free); -AsJob runs the writes in a job after planning
+    /// and confirmation.
     /// </remarks>
     [Cmdlet(VerbsData.Sync, "KustoDataConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KustoSyncResult), typeof(Job))]
@@ -83,19 +85,24 @@ namespace KustoConnect.Commands
             }
 
             var whatIf = MyInvocation.BoundParameters.ContainsKey("WhatIf") || LanguagePrimitives.IsTrue(GetVariableValue("WhatIfPreference"));
-            foreach (var item in plan)
+
+            // Every confirmation is asked before anything is written; then the confirmed items are applied, removals first.
+            var decided = plan.Select(item => (item, apply: !whatIf && (!item.IsWrite || Confirmed(item)))).ToList();
+            if (whatIf)
+            {
+                foreach (var item in plan.Where(i => i.IsWrite))
+                {
+                    Confirmed(item);
+                }
+            }
+
+            sync.BeginApply(decided.Where(d => d.apply).Select(d => d.item));
+            foreach (var (item, apply) in decided)
             {
                 var result = new KustoSyncResult(item, "Succeeded");
-                if (item.IsWrite && !Confirmed(item))
+                if (!apply)
                 {
                     result.Result = whatIf ? "WhatIf" : "Declined";
-                    Submit(result, (o, t) => System.Threading.Tasks.Task.FromResult<object?>(result));
-                    continue;
-                }
-
-                if (whatIf)
-                {
-                    result.Result = "WhatIf";
                     Submit(result, (o, t) => System.Threading.Tasks.Task.FromResult<object?>(result));
                     continue;
                 }
