@@ -2,6 +2,7 @@ using System;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Xunit;
@@ -31,6 +32,7 @@ namespace KustoConnect.Tests
         {
             var repo = RepositoryRoot();
             var module = LayOutModule(repo);
+            Directory.CreateDirectory(folder);
             var report = Path.Combine(folder, "owner.txt");
             var script =
                 "$ErrorActionPreference = 'Stop'; Import-Module '" + module.Replace("'", "''", StringComparison.Ordinal) + "'; "
@@ -132,24 +134,19 @@ namespace KustoConnect.Tests
             return directory?.FullName ?? throw new InvalidOperationException("The repository root (KustoConnect.sln) is not above " + AppContext.BaseDirectory);
         }
 
-        /// <summary>The module as shipped: the cmdlet assembly's build output, and the emulator's under emulator/.</summary>
-        private string LayOutModule(string repo)
+        /// <summary>
+        /// The module as shipped: what build.ps1 build (dotnet publish) assembled in out/module/KustoConnect/{version}/, with
+        /// the emulator in its emulator/ folder (build.ps1 test builds it before the xunit suites run).
+        /// </summary>
+        private static string LayOutModule(string repo)
         {
-            // tests/KustoConnect.Tests/bin/<configuration>/net10.0/
-            var configuration = Path.GetFileName(Path.GetDirectoryName(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar)))!;
-            var cmdlets = Path.Combine(repo, "src", "KustoConnect", "bin", configuration, "netstandard2.0");
-            var emulator = Path.Combine(repo, "src", "KustoConnect.Emulator", "bin", configuration, "net10.0");
-            Assert.True(File.Exists(Path.Combine(emulator, "KustoConnect.Emulator.dll")), "The emulator is not built in " + emulator);
-            Assert.True(File.Exists(Path.Combine(cmdlets, "KustoConnect.dll")), "The cmdlet assembly is not built in " + cmdlets);
-            var moduleDirectory = Path.Combine(folder, "KustoConnect");
-            Directory.CreateDirectory(moduleDirectory);
-            foreach (var file in Directory.GetFiles(cmdlets))
-            {
-                File.Copy(file, Path.Combine(moduleDirectory, Path.GetFileName(file)));
-            }
-
-            File.CreateSymbolicLink(Path.Combine(moduleDirectory, "emulator"), emulator);
-            return Path.Combine(moduleDirectory, "KustoConnect.dll");
+            var root = Path.Combine(repo, "out", "module", "KustoConnect");
+            var manifest = Directory.Exists(root)
+                ? Directory.GetDirectories(root).Select(d => Path.Combine(d, "KustoConnect.psd1")).Where(File.Exists).OrderByDescending(File.GetLastWriteTimeUtc).FirstOrDefault()
+                : null;
+            Assert.True(manifest != null, "The module is not assembled in " + root + ": run `dotnet pwsh ./build.ps1 build` first.");
+            Assert.True(File.Exists(Path.Combine(Path.GetDirectoryName(manifest)!, "emulator", "KustoConnect.Emulator.dll")), "The assembled module has no emulator/ folder.");
+            return manifest!;
         }
     }
 }
