@@ -8,8 +8,8 @@
 #   1. data-connection GETs/s on a fresh emulator;
 #   2. the same after 100,000 operations (PUTs of data connections, each starts a long-running operation);
 #   3. the emulator's RSS through a bounded soak of 100,000 GETs (sampled every second).
-# Needs: dotnet, wrk (Debian: apt-get install -y wrk), curl. Settings: THREADS (2), CONNECTIONS (16), SECONDS (10),
-# OPERATIONS (100000), SOAK (100000). Never run by the test command.
+# Needs: dotnet, wrk (Debian: apt-get install -y wrk), curl. Settings: THREADS (2), CONNECTIONS (16),
+# SECONDS_PER_RUN (10), WARMUP_SECONDS (10), OPERATIONS (100000), SOAK (100000). Never run by the test command.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -18,6 +18,7 @@ dll="${1:-$repo/src/KustoConnect.Emulator/bin/Release/net10.0/KustoConnect.Emula
 threads="${THREADS:-2}"
 connections="${CONNECTIONS:-16}"
 seconds="${SECONDS_PER_RUN:-10}"
+warmup="${WARMUP_SECONDS:-10}"
 operations="${OPERATIONS:-100000}"
 soak="${SOAK:-100000}"
 
@@ -79,7 +80,9 @@ mib() { awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'; }
 requests_per_second() { awk '/^Requests\/sec:/ { printf "%.0f", $2 }' "$1"; }
 
 run_gets() { # label
-  wrk -t"$threads" -c"$connections" -d2s -H "Authorization: Bearer $token" "$get_url" >/dev/null  # warm-up
+  # Warm-up GETs (no operation is created): the JIT compiles and tiers up the GET path first, so that "fresh" measures
+  # an emulator without history, not a cold one.
+  wrk -t"$threads" -c"$connections" -d"${warmup}s" -H "Authorization: Bearer $token" "$get_url" >/dev/null
   wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency -H "Authorization: Bearer $token" "$get_url" >"$work/$1.txt"
   echo "$(requests_per_second "$work/$1.txt")"
 }
