@@ -24,6 +24,9 @@ namespace KustoConnect.Engine
         /// the service sends with them are never returned, kept or logged.
         /// </summary>
         Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(string iotHubResourceId, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>The same for an IoT hub already parsed (<see cref="ResourceIds.Parse"/> with <see cref="ResourceIds.IotHub"/>): it is not parsed again.</summary>
+        Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(ResourceIdentity hub, IOperationObserver? observer, CancellationToken cancellationToken);
     }
 
     /// <summary>A shared access policy of an IoT hub, without its keys.</summary>
@@ -133,9 +136,16 @@ namespace KustoConnect.Engine
             return subscriptions;
         }
 
-        public async Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(string iotHubResourceId, IOperationObserver? observer, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(string iotHubResourceId, IOperationObserver? observer, CancellationToken cancellationToken) =>
+            ListIotHubAccessPoliciesAsync(ResourceIds.Parse(iotHubResourceId, ResourceIds.IotHub), observer, cancellationToken);
+
+        public async Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(ResourceIdentity hub, IOperationObserver? observer, CancellationToken cancellationToken)
         {
-            var hub = KustoRules.ParseIotHubResourceId(iotHubResourceId);
+            if (hub == null)
+            {
+                throw new ArgumentNullException(nameof(hub));
+            }
+
             var policies = new List<IotHubAccessPolicy>();
             var context = new OperationContext(observer, "Reading the shared access policies of IoT hub '" + hub.Name + "'");
             using (context.Enter())

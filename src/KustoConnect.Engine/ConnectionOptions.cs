@@ -122,6 +122,12 @@ namespace KustoConnect.Engine
         /// to show it to may ignore it.
         /// </summary>
         void OnUserMessage(string message);
+
+        /// <summary>
+        /// A warning about the call's item (e.g. a create that re-sends the definition to a connection left Failed);
+        /// cmdlets write it to the warning stream just before the item's result or error.
+        /// </summary>
+        void OnWarning(string message);
     }
 
     /// <summary>

@@ -65,6 +65,26 @@ namespace KustoConnect.Engine
         /// operation and returns the service's error messages: empty when the definition would be accepted.
         /// </summary>
         Task<IReadOnlyList<string>> ValidateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// <see cref="ValidateAsync(DataConnectionRef, DataConnection, IOperationObserver, CancellationToken)"/> with
+        /// <paramref name="options"/>: by default a definition without a location gets the cluster's (one GET of the
+        /// cluster first, reported as a verbose message).
+        /// </summary>
+        Task<IReadOnlyList<string>> ValidateAsync(DataConnectionRef target, DataConnection definition, ValidateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// The whole create, in this order: the existence check (<see cref="CreateOptions.IfExists"/>: by default one GET,
+        /// an existing connection is refused with <see cref="DataConnectionExistsException"/> unless its create ended
+        /// Failed, which is re-sent with a warning); for an IoT Hub definition without a shared access policy, the choice
+        /// of one of the hub's (<see cref="CreateOptions.ChooseIotHubPolicy"/>); the cluster GET, whose location fills a
+        /// missing one or must match a given one (LocationNotClusterLocation); the service's validation with
+        /// <see cref="CreateOptions.ValidateFirst"/> (<see cref="DataConnectionValidationFailedException"/>); then the PUT,
+        /// and the wait unless <see cref="CreateOptions.Wait"/> is false. Warnings, verbose messages, HTTP exchanges and
+        /// progress all go to <paramref name="observer"/>. <paramref name="definition"/> is completed in place (location,
+        /// policy, normalized values).
+        /// </summary>
+        Task<CreateResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
     }
 
     internal sealed partial class DataConnectionOperations : IDataConnectionOperations, IClusterOperations
@@ -77,14 +97,11 @@ namespace KustoConnect.Engine
         private readonly TimeSpan _pollInterval;
         private readonly string? _secret;
         private readonly ArmOperationPoller _poller;
+        private readonly DataConnectionWorkflows _workflows;
 
-        internal DataConnectionOperations(ArmClient client, ArmGateway gateway, Uri armEndpoint, TimeSpan pollInterval, string? secret)
-            : this(client, gateway, armEndpoint, pollInterval, secret, pollInterval, TimeSpan.FromSeconds(60))
+        internal DataConnectionOperations(ArmClient client, ArmGateway gateway, Uri armEndpoint, TimeSpan pollInterval, string? secret, TimeSpan firstBackoff, TimeSpan maxRetryAfter, IAzureResourceOperations resources)
         {
-        }
-
-        internal DataConnectionOperations(ArmClient client, ArmGateway gateway, Uri armEndpoint, TimeSpan pollInterval, string? secret, TimeSpan firstBackoff, TimeSpan maxRetryAfter)
-        {
+            _workflows = new DataConnectionWorkflows(this, this, resources);
             _client = client;
             _gateway = gateway;
             _armEndpoint = armEndpoint;
@@ -129,6 +146,12 @@ namespace KustoConnect.Engine
                 }
             }
         }
+
+        public Task<CreateResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
+            _workflows.CreateAsync(target, definition, options, observer, cancellationToken);
+
+        public Task<IReadOnlyList<string>> ValidateAsync(DataConnectionRef target, DataConnection definition, ValidateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
+            _workflows.ValidateAsync(target, definition, options, observer, cancellationToken);
 
         /// <summary>The long-running operation that a PUT's response started.</summary>
         private LongRunningOperation PutOperation(DataConnectionRef target, Response initial) =>
@@ -336,7 +359,11 @@ namespace KustoConnect.Engine
 
             if (connection is IotHubDataConnection iot)
             {
-                KustoRules.ParseIotHubResourceId(iot.IotHubResourceId!);
+                if (iot.IotHubIdentity == null)
+                {
+                    KustoRules.ParseIotHubResourceId(iot.IotHubResourceId!);
+                }
+
                 if (string.IsNullOrWhiteSpace(iot.ConsumerGroup))
                 {
                     throw new KustoValidationException("MissingConsumerGroup", "An IoT Hub data connection needs a consumer group (e.g. $Default).", "ConsumerGroup");

@@ -129,7 +129,11 @@ namespace KustoConnect.Engine
             switch (connection)
             {
                 case IotHubDataConnection iot:
-                    IfSet(iot.IotHubResourceId, v => ParseIotHubResourceId(v));
+                    if (iot.IotHubIdentity == null)
+                    {
+                        IfSet(iot.IotHubResourceId, v => ParseIotHubResourceId(v));
+                    }
+
                     IfSet(iot.ConsumerGroup, v => ValidateConsumerGroup(v));
                     IfSet(iot.SharedAccessPolicyName, v => ValidateSharedAccessPolicyName(v));
                     IfSet(iot.TableName, v => ValidateTableName(v));

@@ -116,6 +116,8 @@ namespace KustoConnect.Engine.Tests
             }
 
             public void OnUserMessage(string message) => Verbose.Enqueue(message);
+
+            public void OnWarning(string message) => Verbose.Enqueue(message);
         }
     }
 }

@@ -279,15 +279,25 @@ namespace KustoConnect.Engine.DesiredState
             switch (item.Action)
             {
                 case SyncAction.Create:
-                    return await _dataConnections.CreateOrUpdateAsync(item.Target, item.Desired!, observer, cancellationToken).ConfigureAwait(false);
+                    return await CreateAsync(item, observer, cancellationToken).ConfigureAwait(false);
                 case SyncAction.Update:
                     return await _dataConnections.UpdateAsync(item.Target, item.Patch!, observer, cancellationToken).ConfigureAwait(false);
                 case SyncAction.Replace:
                     await _dataConnections.DeleteAsync(item.Target, observer, cancellationToken).ConfigureAwait(false);
-                    return await _dataConnections.CreateOrUpdateAsync(item.Target, item.Desired!, observer, cancellationToken).ConfigureAwait(false);
+                    return await CreateAsync(item, observer, cancellationToken).ConfigureAwait(false);
                 default:
                     return null;
             }
+        }
+
+        /// <summary>
+        /// The engine's create, as the plan decided it: the plan read the database already (no existence check: the PUT
+        /// writes), the definition is complete (no policy choice) and its location is the one the plan gave it.
+        /// </summary>
+        private async Task<DataConnection> CreateAsync(SyncPlanItem item, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            var created = await _dataConnections.CreateAsync(item.Target, item.Desired!, new CreateOptions { IfExists = ExistingConnectionPolicy.Overwrite, ChooseIotHubPolicy = false, CheckLocation = false }, observer, cancellationToken).ConfigureAwait(false);
+            return created.Connection!;
         }
 
         private static async Task WaitAsync(Task task, CancellationToken cancellationToken)

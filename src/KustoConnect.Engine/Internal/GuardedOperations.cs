@@ -14,12 +14,32 @@ namespace KustoConnect.Engine.Internal
         private readonly IDataConnectionOperations _dataConnections;
         private readonly IClusterOperations _clusters;
         private readonly IAzureResourceOperations _resources;
+        private readonly DataConnectionWorkflows _workflows;
 
         internal GuardedOperations(IDataConnectionOperations dataConnections, IClusterOperations clusters, IAzureResourceOperations resources)
         {
             _dataConnections = dataConnections;
             _clusters = clusters;
             _resources = resources;
+
+            // The workflows run over these guarded calls: each step opens the target of its own request(s).
+            _workflows = new DataConnectionWorkflows(this, this, this);
+        }
+
+        public async Task<CreateResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                return await _workflows.CreateAsync(target, definition, options, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<IReadOnlyList<string>> ValidateAsync(DataConnectionRef target, DataConnection definition, ValidateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (RequestTarget.Expect(Required(target).Database.ResourceId, "/dataConnectionValidation"))
+            {
+                return await _workflows.ValidateAsync(target, definition, options, observer, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         public async Task<DataConnection> CreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
@@ -162,12 +182,14 @@ namespace KustoConnect.Engine.Internal
             }
         }
 
-        public async Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(string iotHubResourceId, IOperationObserver? observer, CancellationToken cancellationToken)
+        public Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(string iotHubResourceId, IOperationObserver? observer, CancellationToken cancellationToken) =>
+            ListIotHubAccessPoliciesAsync(ResourceIds.Parse(iotHubResourceId, ResourceIds.IotHub), observer, cancellationToken);
+
+        public async Task<IReadOnlyList<IotHubAccessPolicy>> ListIotHubAccessPoliciesAsync(ResourceIdentity hub, IOperationObserver? observer, CancellationToken cancellationToken)
         {
-            var hub = KustoRules.ParseIotHubResourceId(iotHubResourceId);
-            using (RequestTarget.Expect(hub.ResourceId, "/listkeys"))
+            using (RequestTarget.Expect(Required(hub).ResourceId, "/listkeys"))
             {
-                return await _resources.ListIotHubAccessPoliciesAsync(hub.ResourceId, observer, cancellationToken).ConfigureAwait(false);
+                return await _resources.ListIotHubAccessPoliciesAsync(hub, observer, cancellationToken).ConfigureAwait(false);
             }
         }
 

@@ -43,8 +43,33 @@ namespace KustoConnect.Engine
     {
         public override string Kind => "IotHub";
 
-        /// <summary>The resource id of the IoT hub.</summary>
-        public string? IotHubResourceId { get; set; }
+        private string? _iotHubResourceId;
+        private ResourceIdentity? _iotHubIdentity;
+
+        /// <summary>The resource id of the IoT hub (setting it drops <see cref="IotHubIdentity"/>: the text is checked again before sending).</summary>
+        public string? IotHubResourceId
+        {
+            get => _iotHubResourceId;
+            set
+            {
+                _iotHubResourceId = value;
+                _iotHubIdentity = null;
+            }
+        }
+
+        /// <summary>
+        /// The IoT hub, parsed once (by <see cref="ResourceIds.Parse"/>): setting it sets <see cref="IotHubResourceId"/> to
+        /// its canonical id, and the checks before sending, the policy choice and the listkeys request use it as it is.
+        /// </summary>
+        public ResourceIdentity? IotHubIdentity
+        {
+            get => _iotHubIdentity;
+            set
+            {
+                _iotHubIdentity = value;
+                _iotHubResourceId = value?.ResourceId;
+            }
+        }
 
         /// <summary>The IoT hub consumer group, e.g. "$Default".</summary>
         public string? ConsumerGroup { get; set; }

@@ -88,9 +88,9 @@ namespace KustoConnect.Commands
         protected override string KindDisplayName => "IoT Hub";
 
         /// <summary>The hub's name, when it is a valid data connection name.</summary>
-        protected override string DefaultConnectionName()
+        protected override string DefaultConnectionName(DataConnection model)
         {
-            var hubName = KustoRules.ParseIotHubResourceId(IotHubResourceId).Name;
+            var hubName = ((IotHubDataConnection)model).IotHubIdentity!.Name;
             try
             {
                 KustoRules.ValidateDataConnectionName(hubName);
@@ -104,32 +104,6 @@ namespace KustoConnect.Commands
             }
 
             return hubName;
-        }
-
-        /// <summary>Without -SharedAccessPolicyName, chooses a policy of the hub that grants ServiceConnect (names and rights only are read).</summary>
-        protected override async Task CompleteModelAsync(KustoSession session, DataConnection model, IOperationObserver observer, CancellationToken cancellationToken)
-        {
-            var hub = (IotHubDataConnection)model;
-            if (!string.IsNullOrEmpty(hub.SharedAccessPolicyName))
-            {
-                return;
-            }
-
-            var policies = await session.Resources.ListIotHubAccessPoliciesAsync(hub.IotHubResourceId!, observer, cancellationToken).ConfigureAwait(false);
-            var chosen = IotHubAccessPolicy.ChooseForDataConnection(policies);
-            var hubName = KustoRules.ParseIotHubResourceId(hub.IotHubResourceId!).Name;
-            if (chosen == null)
-            {
-                throw new KustoValidationException(
-                    "NoServiceConnectPolicy",
-                    $"IoT hub '{hubName}' has no shared access policy that grants ServiceConnect"
-                    + (policies.Count == 0 ? string.Empty : " (it has " + string.Join(", ", policies.Select(p => p.ToString())) + ")")
-                    + ". Add one to the hub, or pass -SharedAccessPolicyName.",
-                    "SharedAccessPolicyName");
-            }
-
-            observer.OnVerbose($"No -SharedAccessPolicyName given: using the shared access policy '{chosen.KeyName}' ({chosen.Rights}) of IoT hub '{hubName}'.");
-            hub.SharedAccessPolicyName = chosen.KeyName;
         }
 
         /// <inheritdoc />

@@ -228,17 +228,7 @@ namespace KustoConnect.Commands
 
             try
             {
-                var messages = RunEngine(async (observer, token) =>
-                {
-                    if (string.IsNullOrEmpty(model.Location))
-                    {
-                        var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
-                        model.Location = cluster.Location;
-                        observer.OnVerbose($"No -Location given: using the location of cluster '{target.Database.ClusterName}', '{cluster.Location}'.");
-                    }
-
-                    return await session.DataConnections.ValidateAsync(target, model, observer, token).ConfigureAwait(false);
-                });
+                var messages = RunEngine((observer, token) => session.DataConnections.ValidateAsync(target, model, new ValidateOptions(), observer, token));
                 foreach (var message in messages)
                 {
                     WriteObject(message);

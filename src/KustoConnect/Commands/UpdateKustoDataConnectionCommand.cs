@@ -247,7 +247,7 @@ namespace KustoConnect.Commands
                 {
                     while (warnings.TryDequeue(out var warning))
                     {
-                        item.Warn(warning);
+                        item.OnWarning(warning);
                     }
                 }
             });

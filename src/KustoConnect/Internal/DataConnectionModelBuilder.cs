@@ -28,7 +28,7 @@ namespace KustoConnect.Internal
             DateTime? retrievalStartDate,
             Action<string> warn) => new IotHubDataConnection
             {
-                IotHubResourceId = KustoRules.ParseIotHubResourceId(iotHubResourceId).ResourceId,
+                IotHubIdentity = ResourceIds.Parse(iotHubResourceId, ResourceIds.IotHub),
                 SharedAccessPolicyName = sharedAccessPolicyName,
                 ConsumerGroup = consumerGroup,
                 TableName = tableName,

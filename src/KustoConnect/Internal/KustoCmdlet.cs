@@ -410,6 +410,8 @@ namespace KustoConnect.Internal
 
             public void OnDebug(string message) => TryAdd(() => _cmdlet.WriteDebug(message));
 
+            public void OnWarning(string message) => TryAdd(() => _cmdlet.WriteWarning(message));
+
             /// <summary>
             /// Written as Write-Host writes (an information record tagged PSHOST): the host shows it even when warnings are
             /// silenced or redirected, and it stays capturable in the information stream (6) and transcripts.

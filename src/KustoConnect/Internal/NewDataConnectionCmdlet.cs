@@ -10,9 +10,9 @@ namespace KustoConnect.Internal
 {
     /// <summary>
     /// What every New-Kusto*Connection cmdlet shares: where the connection goes (resource group, cluster, database,
-    /// name, optional location and subscription), the client-side checks before anything is sent, ShouldProcess, the
-    /// refusal to overwrite an existing connection, the cluster's location when -Location is omitted, the service's
-    /// validation with -Validate, and the create.
+    /// name, optional location and subscription), the client-side checks before anything is sent, ShouldProcess, and
+    /// ONE engine call, <see cref="IDataConnectionOperations.CreateAsync"/>, which runs the workflow (the refusal to
+    /// overwrite an existing connection, an IoT hub's policy, the cluster's location, -Validate, the PUT and the wait).
     /// </summary>
     public abstract class NewDataConnectionCmdlet : KustoOperationCmdlet
     {
@@ -85,15 +85,8 @@ namespace KustoConnect.Internal
         /// The name of the connection when -Name is omitted; throws <see cref="KustoValidationException"/> naming -Name
         /// when the kind has no default (or the default is not a valid name).
         /// </summary>
-        protected virtual string DefaultConnectionName() =>
+        protected virtual string DefaultConnectionName(DataConnection model) =>
             throw new KustoValidationException("DataConnectionNameRequired", "Pass -Name: the name of the new data connection.", "Name");
-
-        /// <summary>
-        /// Completes the model with what must be read from Azure before anything is written (e.g. an IoT hub's shared
-        /// access policy); runs off the pipeline thread, before the existence check and the PUT. Nothing by default.
-        /// </summary>
-        protected virtual Task CompleteModelAsync(KustoSession session, DataConnection model, IOperationObserver observer, CancellationToken cancellationToken) =>
-            Task.CompletedTask;
 
         /// <summary>The target database: from -Database (a Get-KustoDatabase object) or from the name parameters.</summary>
         private DatabaseRef ResolveDatabase(KustoSession session)
@@ -112,14 +105,14 @@ namespace KustoConnect.Internal
         }
 
         /// <summary>-Name, else the kind's default (written to the verbose stream).</summary>
-        private string ResolveName()
+        private string ResolveName(DataConnection model)
         {
             if (!string.IsNullOrEmpty(ConnectionName))
             {
                 return ConnectionName!;
             }
 
-            var name = DefaultConnectionName();
+            var name = DefaultConnectionName(model);
             WriteVerbose($"No -Name given: the data connection is named '{name}'.");
             return name;
         }
@@ -135,7 +128,7 @@ namespace KustoConnect.Internal
             {
                 model = BuildModel();
                 model.Location = Location;
-                target = DataConnectionRef.Create(ResolveDatabase(session), ResolveName());
+                target = DataConnectionRef.Create(ResolveDatabase(session), ResolveName(model));
                 KustoRules.ValidateDefinition(model);
             }
             catch (KustoValidationException e)
@@ -150,40 +143,11 @@ namespace KustoConnect.Internal
                 return;
             }
 
-            var noWait = NoWait.IsPresent;
-            var validate = Validate.IsPresent;
+            var options = new CreateOptions { Wait = !NoWait.IsPresent, ValidateFirst = Validate.IsPresent };
             Submit(target.ResourceId, async (observer, token) =>
             {
-                await EnsureAbsentAsync(session, target, observer, token).ConfigureAwait(false);
-                await CompleteModelAsync(session, model, observer, token).ConfigureAwait(false);
-                var cluster = await session.Clusters.GetClusterAsync(target.Database.Cluster, token).ConfigureAwait(false);
-                if (string.IsNullOrEmpty(model.Location))
-                {
-                    model.Location = cluster.Location;
-                    observer.OnVerbose($"No -Location given: using the location of cluster '{target.Database.ClusterName}', '{cluster.Location}'.");
-                }
-                else
-                {
-                    CheckLocation(model.Location!, cluster, target);
-                }
-
-                if (validate)
-                {
-                    var messages = await session.DataConnections.ValidateAsync(target, model, observer, token).ConfigureAwait(false);
-                    if (messages.Count > 0)
-                    {
-                        throw new DataConnectionValidationFailedException(target, messages);
-                    }
-
-                    observer.OnVerbose($"Azure validated the definition of data connection '{target.Name}'.");
-                }
-
-                if (noWait)
-                {
-                    return KustoOperation.From(await session.DataConnections.StartCreateOrUpdateAsync(target, model, observer, token).ConfigureAwait(false));
-                }
-
-                return KustoDataConnection.From(await session.DataConnections.CreateOrUpdateAsync(target, model, observer, token).ConfigureAwait(false));
+                var created = await session.DataConnections.CreateAsync(target, model, options, observer, token).ConfigureAwait(false);
+                return created.Operation != null ? KustoOperation.From(created.Operation) : (object)KustoDataConnection.From(created.Connection!);
             });
         }
 
@@ -196,52 +160,5 @@ namespace KustoConnect.Internal
         /// </summary>
         protected List<string> NormalizeEventSystemProperties(string[]? names, DataConnectionKind kind) =>
             DataConnectionModelBuilder.NormalizeEventSystemProperties(names, kind, WriteWarning);
-
-        /// <summary>
-        /// A data connection lives in its cluster's region: the service silently stores the cluster's region whatever is
-        /// sent, so a different -Location is refused (nothing is written) with the cluster's location in the message.
-        /// </summary>
-        internal static void CheckLocation(string location, ClusterInfo cluster, DataConnectionRef target)
-        {
-            if (string.IsNullOrEmpty(cluster.Location) || SameRegion(location, cluster.Location!))
-            {
-                return;
-            }
-
-            throw new KustoValidationException(
-                "LocationNotClusterLocation",
-                $"The location {KustoRules.Show(location)} is not the location of cluster '{target.Database.ClusterName}', '{cluster.Location}': a data connection "
-                + "is always in its cluster's region. Omit -Location, or pass -Location '" + cluster.Location + "'.",
-                "Location");
-        }
-
-        /// <summary>"Central US", "centralus" and "CentralUS" name the same region.</summary>
-        internal static bool SameRegion(string a, string b) =>
-            string.Equals(a.Replace(" ", string.Empty), b.Replace(" ", string.Empty), StringComparison.OrdinalIgnoreCase);
-
-        /// <summary>
-        /// Refuses to overwrite a data connection that exists, except one whose create ended Failed: running the same New-
-        /// again re-sends the definition to it (with a warning), as the error of the failed create says.
-        /// </summary>
-        private static async Task EnsureAbsentAsync(KustoSession session, DataConnectionRef target, OperationItem item, CancellationToken token)
-        {
-            DataConnection existing;
-            try
-            {
-                existing = await session.DataConnections.GetAsync(target, token).ConfigureAwait(false);
-            }
-            catch (KustoArmException e) when (e.StatusCode == 404)
-            {
-                return;
-            }
-
-            if (string.Equals(existing.ProvisioningState, "Failed", StringComparison.OrdinalIgnoreCase))
-            {
-                item.Warn($"The data connection '{target.Name}' exists in state Failed (an earlier create failed): its definition is sent again.");
-                return;
-            }
-
-            throw new DataConnectionExistsException(target);
-        }
     }
 }

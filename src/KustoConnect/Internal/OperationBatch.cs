@@ -245,7 +245,7 @@ namespace KustoConnect.Internal
         public void OnUserMessage(string message) => _batch.Post(sink => sink.WriteHostMessage(message));
 
         /// <summary>A warning about this item, written just before its result or error.</summary>
-        internal void Warn(string message) => _warnings.Enqueue(message);
+        public void OnWarning(string message) => _warnings.Enqueue(message);
 
         internal IEnumerable<string> TakeWarnings()
         {

@@ -111,12 +111,15 @@ namespace KustoConnect.Engine.Tests.Support
         private readonly ConcurrentQueue<string> _verbose = new ConcurrentQueue<string>();
         private readonly ConcurrentQueue<string> _userMessages = new ConcurrentQueue<string>();
         private readonly ConcurrentQueue<string> _debug = new ConcurrentQueue<string>();
+        private readonly ConcurrentQueue<string> _warnings = new ConcurrentQueue<string>();
 
         internal Action<OperationProgress>? OnEachProgress { get; set; }
 
         internal IReadOnlyList<OperationProgress> Progress => _progress.ToArray();
 
         internal IReadOnlyList<string> Verbose => _verbose.ToArray();
+
+        internal IReadOnlyList<string> Warnings => _warnings.ToArray();
 
         public void OnProgress(OperationProgress progress)
         {
@@ -127,6 +130,8 @@ namespace KustoConnect.Engine.Tests.Support
         public void OnVerbose(string message) => _verbose.Enqueue(message);
 
         public void OnDebug(string message) => _debug.Enqueue(message);
+
+        public void OnWarning(string message) => _warnings.Enqueue(message);
 
         internal IReadOnlyList<string> Debug => _debug.ToArray();
 

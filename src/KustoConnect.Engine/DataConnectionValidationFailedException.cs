@@ -1,20 +1,20 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using KustoConnect.Engine;
 
-namespace KustoConnect.Internal
+namespace KustoConnect.Engine
 {
     /// <summary>
-    /// New-Kusto*Connection -Validate: the service's dataConnectionValidation rejected the definition, so nothing was
+    /// A create with <see cref="CreateOptions.ValidateFirst"/> (New-Kusto*Connection -Validate): the service's dataConnectionValidation rejected the definition, so nothing was
     /// created. The message holds each of the service's messages on a line of its own, after one line naming the connection.
     /// </summary>
-    internal sealed class DataConnectionValidationFailedException : KustoException
+    public sealed class DataConnectionValidationFailedException : KustoException
     {
         /// <summary>The stable error id of this failure.</summary>
         public const string Id = "DataConnectionValidationFailed";
 
-        internal DataConnectionValidationFailedException(DataConnectionRef target, IReadOnlyList<string> messages)
+        /// <summary>The failure of the validation of <paramref name="target"/>: the service's <paramref name="messages"/> (at least one).</summary>
+        public DataConnectionValidationFailedException(DataConnectionRef target, IReadOnlyList<string> messages)
             : base(Id, Describe(target, messages))
         {
             ResourceId = target.ResourceId;

@@ -1,9 +1,7 @@
 using System;
-using KustoConnect.Engine;
-
-namespace KustoConnect.Internal
+namespace KustoConnect.Engine
 {
-    /// <summary>New-Kusto*Connection refuses to overwrite a data connection that already exists.</summary>
+    /// <summary>A create (<see cref="IDataConnectionOperations.CreateAsync"/>) refuses to overwrite a data connection that already exists.</summary>
     [Serializable]
     public sealed class DataConnectionExistsException : InvalidOperationException
     {
