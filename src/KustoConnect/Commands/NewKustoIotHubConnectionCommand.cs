@@ -1,8 +1,5 @@
 using System;
-using System.Linq;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
 using KustoConnect.Models;

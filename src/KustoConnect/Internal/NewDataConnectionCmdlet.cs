@@ -1,8 +1,6 @@
 using System;
 using System.Collections.Generic;
 using System.Management.Automation;
-using System.Threading;
-using System.Threading.Tasks;
 using KustoConnect.Engine;
 using KustoConnect.Models;
 
