@@ -209,7 +209,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
     }
 
-    private static WorldServicePrincipal? DefaultSignInPrincipal(World world) =>
+    /// <summary>The principal clients sign in as by default: the first service principal with a secret and the Contributor or Owner role.</summary>
+    internal static WorldServicePrincipal? DefaultSignInPrincipal(World world) =>
         world.ServicePrincipals.FirstOrDefault(p =>
             p.ManagedIdentity is null && !string.IsNullOrEmpty(p.ClientSecret)
             && p.RoleAssignments.Any(r => World.Same(r.Role, "Contributor") || World.Same(r.Role, "Owner")));
