@@ -63,7 +63,11 @@ namespace KustoConnect.Emulator.Client
         /// <summary>Where the running emulator is; set once it is ready.</summary>
         public EmulatorConnection Connection { get; private set; } = null!;
 
+        /// <summary>The emulator's process id.</summary>
         public int ProcessId { get; private set; }
+
+        /// <summary>The JSON of the ready line, as the emulator wrote it (the content of its connection file; no secret).</summary>
+        public string ReadyJson { get; private set; } = "";
 
         /// <summary>True when the data folder is a temporary one created for this process and removed when it stops.</summary>
         public bool OwnsDataDirectory => _ownsDataDirectory;
@@ -201,6 +205,7 @@ namespace KustoConnect.Emulator.Client
                 // Nothing is ever written to the emulator's stdin.
                 process.StandardInput.Close();
                 var line = await emulator.WaitForReadyAsync(info.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+                emulator.ReadyJson = line;
                 emulator.Connection = EmulatorConnection.Parse(line, "the emulator's ready line");
                 verbose($"The emulator (process {emulator.ProcessId}) is ready at {emulator.Connection.Url}.");
                 return emulator;
