@@ -70,7 +70,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     /// <summary>
     /// The client id of the principal that clients sign in as by default: the world's first service principal with a
-    /// client secret and the Contributor or Owner role. Null when the world has none. Its secret stays in the world file.
+    /// client secret and the Contributor or Owner role. Null when the world has none. Its secret is handed out only by GET /_emulator/connection.
     /// </summary>
     internal string? ClientId { get; private set; }
 
