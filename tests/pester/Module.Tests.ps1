@@ -98,7 +98,7 @@ Describe 'The assembled KustoConnect module' {
     }
 }
 
-Describe 'The emulator started by Start-KustoEmulator -NoConnect (the module's emulator client)' {
+Describe 'The emulator started by Start-KustoEmulator -NoConnect (the emulator client of the module)' {
     BeforeAll {
         Import-Module KustoConnect -Force
     }
