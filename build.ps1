@@ -13,10 +13,11 @@
       test     package; install the package from out/repository into out/installed (Save-PSResource) and put that
                folder on PSModulePath, so the Pester suites import KustoConnect by name; publish the coexistence
                fixtures (tests/fixtures) into out/fixtures; then dotnet test for each tests/*/*.csproj, Invoke-Pester
-               with tests/pester/PesterConfiguration.psd1 in a fresh pwsh, and npm test in tests/contract.
+               with tests/pester/PesterConfiguration.psd1 in a fresh pwsh, and npm test in tests/contract against an
+               emulator started with the installed module's Start-KustoEmulator.
                Prints each suite's counts and a last line "N passed, N failed"; exits 1 when a test failed, a suite
                did not run properly, or no test ran.
-      demo     build, start the emulator and run build/demo.ps1 against it.
+      demo     build, then build/demo.ps1 in a fresh pwsh (it starts and stops the module's emulator itself).
       bench    bench/ColdStart/ColdStart.ps1 (cold start against Microsoft's JS SDK), bench/KustoConnect.Bench, and
                bench/emulator/throughput.sh (wrk against the emulator as its own process; needs bash, wrk and curl).
       clean    remove out/ and every project's bin/ and obj/.
@@ -160,8 +161,27 @@ function Test-Contract {
     try {
         npm ci --no-audit --no-fund | Out-Host
         if ($LASTEXITCODE -ne 0) { return Suite 'node: tests/contract' 0 0 0 'npm ci failed' }
-        npm test -- --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit "--test-reporter-destination=$junit" | Out-Host
-        $exit = $LASTEXITCODE
+        # The suite's emulator: the installed module's own, on a free loopback port; tests/contract/lib/emulator.js
+        # reads where it is and whom to sign in as (asked of the emulator itself) from these variables.
+        Import-Module KustoConnect -Force
+        $emulator = Start-KustoEmulator -NoConnect -OperationDurationSeconds 0.2
+        $variables = 'URL', 'CERTIFICATE_PATH', 'TENANT_ID', 'SUBSCRIPTION_ID', 'CLIENT_ID', 'CLIENT_SECRET' | ForEach-Object { "KUSTOCONNECT_EMULATOR_$_" }
+        try {
+            $connection = [KustoConnect.Emulator.Client.EmulatorConnection]::ReadFile($emulator.DataDirectory)
+            $credentials = [KustoConnect.Emulator.Client.EmulatorCredentials]::GetAsync($connection, [Threading.CancellationToken]::None).GetAwaiter().GetResult()
+            $env:KUSTOCONNECT_EMULATOR_URL = $connection.Url.ToString()
+            $env:KUSTOCONNECT_EMULATOR_CERTIFICATE_PATH = $connection.CertificatePath
+            $env:KUSTOCONNECT_EMULATOR_TENANT_ID = $credentials.TenantId
+            $env:KUSTOCONNECT_EMULATOR_SUBSCRIPTION_ID = $credentials.SubscriptionId
+            $env:KUSTOCONNECT_EMULATOR_CLIENT_ID = $credentials.ClientId
+            $env:KUSTOCONNECT_EMULATOR_CLIENT_SECRET = [Net.NetworkCredential]::new('', $credentials.ClientSecret).Password
+            npm test -- --test-reporter=spec --test-reporter-destination=stdout --test-reporter=junit "--test-reporter-destination=$junit" | Out-Host
+            $exit = $LASTEXITCODE
+        }
+        finally {
+            foreach ($variable in $variables) { Remove-Item "env:$variable" -ErrorAction SilentlyContinue }
+            Stop-KustoEmulator
+        }
     }
     finally { Pop-Location }
     if (-not (Test-Path $junit)) { return Suite 'node: tests/contract' 0 0 0 "no JUnit report (exit code $exit)" }
@@ -181,8 +201,6 @@ function Invoke-Test {
     $null = New-Item -ItemType Directory $Results -Force
     $env:PSModulePath = $Installed + [IO.Path]::PathSeparator + $env:PSModulePath
     $env:KUSTOCONNECT_FIXTURES = Join-Path $Out 'fixtures'
-    $env:KUSTOCONNECT_EMULATOR_DLL = Join-Path $Installed "KustoConnect/$Version/emulator/KustoConnect.Emulator.dll"
-    $env:KUSTOCONNECT_BUILD_HELPERS = Join-Path $Root 'build/EmulatorProcess.psm1'
     $env:KUSTOCONNECT_MODULE_MANIFEST = Join-Path $Installed "KustoConnect/$Version/KustoConnect.psd1"
     $suites = @(
         foreach ($project in Get-ChildItem (Join-Path $Root 'tests/*/*.csproj') | Sort-Object FullName) { Test-Xunit $project }
@@ -199,17 +217,9 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    Import-Module (Join-Path $Root 'build/EmulatorProcess.psm1') -Force
-    Step 'Start the emulator'
-    $emulator = Start-EmulatorProcess -DllPath (Join-Path $ModuleDir 'emulator/KustoConnect.Emulator.dll') -OperationDurationSeconds 3
-    try {
-        Step 'Demo'
-        Invoke-Pwsh -File (Join-Path $Root 'build/demo.ps1') -ModuleManifest (Join-Path $ModuleDir 'KustoConnect.psd1') `
-            -ArmEndpoint $emulator.Url -AuthorityHost $emulator.AuthorityHost -CertificatePath $emulator.CertificatePath `
-            -TenantId $emulator.TenantId -SubscriptionId $emulator.SubscriptionId | Out-Host
-        return $LASTEXITCODE
-    }
-    finally { Stop-EmulatorProcess -Emulator $emulator }
+    Step 'Demo (build/demo.ps1 starts and stops the emulator with Start-/Stop-KustoEmulator)'
+    Invoke-Pwsh -File (Join-Path $Root 'build/demo.ps1') -ModuleManifest (Join-Path $ModuleDir 'KustoConnect.psd1') | Out-Host
+    return $LASTEXITCODE
 }
 
 function Invoke-Bench {

@@ -22,8 +22,8 @@ $self = [Environment]::ProcessPath
 $prefix = @(if ([IO.Path]::GetFileNameWithoutExtension($self) -eq 'dotnet') { Join-Path $PSHOME 'pwsh.dll' })
 $clientId = '5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978'; $secret = 'kc-emulator-demo-secret-7Qw9Zr2Lx5'   # the emulator's demo principal
 
-Import-Module (Join-Path $root 'build/EmulatorProcess.psm1') -Force
-$emulator = Start-EmulatorProcess -DllPath (Join-Path $ModuleDirectory 'emulator/KustoConnect.Emulator.dll')
+Import-Module (Join-Path $ModuleDirectory 'KustoConnect.psd1') -Force
+$emulator = Start-KustoEmulator -NoConnect
 function Measure-Run([scriptblock] $Run) {
     $clock = [System.Diagnostics.Stopwatch]::StartNew()
     $output = & $Run
@@ -37,7 +37,7 @@ try {
     $runs = @{
         bare   = { & $self @prefix -NoProfile -NonInteractive -Command 'exit 0' }
         module = { & $self @prefix -NoProfile -NonInteractive -File (Join-Path $PSScriptRoot 'module-run.ps1') -Manifest $manifest -Url $emulator.Url `
-                    -AuthorityHost $emulator.AuthorityHost -CertificatePath $emulator.CertificatePath -TenantId $emulator.TenantId `
+                    -AuthorityHost $emulator.Url -CertificatePath $emulator.CertificatePath -TenantId $emulator.TenantId `
                     -SubscriptionId $emulator.SubscriptionId -ClientId $clientId -ClientSecret $secret }
         js     = { node (Join-Path $PSScriptRoot 'js-run.mjs') $contract $emulator.Url $emulator.TenantId $emulator.SubscriptionId $clientId $secret $emulator.CertificatePath }
     }
@@ -60,4 +60,4 @@ try {
     Write-Host ("  JS SDK, whole node process            {0,7:N0}" -f $jsMedian)
     Write-Host ("  ratio module's own cost / JS SDK      {0,7:N2}  (target <= 1)" -f ($own / $jsMedian))
 }
-finally { Stop-EmulatorProcess -Emulator $emulator }
+finally { Stop-KustoEmulator }

@@ -86,6 +86,9 @@ internal sealed class AdminApi
                 log.Clear();
                 await Http.Empty(ctx, 204).ConfigureAwait(false);
                 return;
+            case ("connection", "GET"):
+                await ConnectionAsync(ctx).ConfigureAwait(false);
+                return;
             case ("settings", "GET"):
                 await Http.Json(ctx, 200, SettingsJson()).ConfigureAwait(false);
                 return;
@@ -106,6 +109,31 @@ internal sealed class AdminApi
                 await Http.Error(ctx, 404, "NotFound", $"'{method} {ctx.Request.Path}' is not part of the emulator admin API.").ConfigureAwait(false);
                 return;
         }
+    }
+
+    /// <summary>
+    /// GET /_emulator/connection: whom a client signs in as (the world's default service principal, its client id and
+    /// secret) and where (tenant, subscription, URL). Clients ask for this instead of reading the world file. Like the rest
+    /// of the admin API it answers loopback clients only; it is never written to a file, a log or the ready line.
+    /// </summary>
+    private async Task ConnectionAsync(HttpContext ctx)
+    {
+        JsonObject body;
+        using (await store.EnterAsync(ctx.RequestAborted).ConfigureAwait(false))
+        {
+            var principal = EmulatorHost.DefaultSignInPrincipal(store.World);
+            body = new JsonObject
+            {
+                ["url"] = Http.BaseUrl(ctx) + "/",
+                ["tenantId"] = store.World.Tenants.FirstOrDefault()?.Id ?? "",
+                ["subscriptionId"] = store.World.Subscriptions.FirstOrDefault()?.Id ?? "",
+                ["clientId"] = principal?.ClientId,
+                ["clientSecret"] = principal?.ClientSecret,
+            };
+        }
+
+        ctx.Response.Headers.CacheControl = "no-store";
+        await Http.Json(ctx, 200, body).ConfigureAwait(false);
     }
 
     private JsonObject SettingsJson() => new()

@@ -70,7 +70,7 @@ public sealed class EmulatorHost : IAsyncDisposable
 
     /// <summary>
     /// The client id of the principal that clients sign in as by default: the world's first service principal with a
-    /// client secret and the Contributor or Owner role. Null when the world has none. Its secret stays in the world file.
+    /// client secret and the Contributor or Owner role. Null when the world has none. Its secret is handed out only by GET /_emulator/connection.
     /// </summary>
     internal string? ClientId { get; private set; }
 
@@ -209,7 +209,8 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
     }
 
-    private static WorldServicePrincipal? DefaultSignInPrincipal(World world) =>
+    /// <summary>The principal clients sign in as by default: the first service principal with a secret and the Contributor or Owner role.</summary>
+    internal static WorldServicePrincipal? DefaultSignInPrincipal(World world) =>
         world.ServicePrincipals.FirstOrDefault(p =>
             p.ManagedIdentity is null && !string.IsNullOrEmpty(p.ClientSecret)
             && p.RoleAssignments.Any(r => World.Same(r.Role, "Contributor") || World.Same(r.Role, "Owner")));

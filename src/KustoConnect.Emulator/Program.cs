@@ -24,8 +24,8 @@ internal static class Program
 
     /// <summary>
     /// The connection file written to the data directory when the emulator is ready and removed when it stops gracefully:
-    /// the ready line's JSON. It never holds a secret: clientId names the principal to sign in as, and its secret is read
-    /// from worldFile (the world the user gave, or the shipped default) by whoever connects.
+    /// the ready line's JSON. It never holds a secret: clientId names the principal to sign in as, and its secret is asked
+    /// of the running emulator (GET /_emulator/connection, loopback only) by whoever connects.
     /// </summary>
     internal const string ConnectionFileName = "emulator.json";
 

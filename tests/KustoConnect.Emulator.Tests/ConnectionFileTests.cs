@@ -36,6 +36,26 @@ public sealed class ConnectionFileTests : IDisposable
     }
 
     [Fact]
+    public async Task The_emulator_hands_out_its_sign_in_principal_at_the_admin_connection_endpoint_and_nowhere_else()
+    {
+        await using var emulator = await EmulatorChildProcess.StartAsync(dataDirectory, operationDurationSeconds: 0);
+
+        using var response = await emulator.Client.GetAsync("_emulator/connection");
+        response.EnsureSuccessStatusCode();
+        var body = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+
+        Assert.Equal(DefaultWorld.TenantId, body["tenantId"]!.GetValue<string>());
+        Assert.Equal(DefaultWorld.SubscriptionId, body["subscriptionId"]!.GetValue<string>());
+        Assert.Equal(DefaultWorld.ClientId, body["clientId"]!.GetValue<string>());
+        Assert.Equal(DefaultWorld.ClientSecret, body["clientSecret"]!.GetValue<string>());
+        Assert.Equal(emulator.BaseUri.ToString(), body["url"]!.GetValue<string>());
+        Assert.Contains("no-store", response.Headers.CacheControl!.ToString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(DefaultWorld.ClientSecret, emulator.Ready.ToJsonString(), StringComparison.Ordinal);
+        Assert.DoesNotContain(DefaultWorld.ClientSecret, await File.ReadAllTextAsync(Path.Combine(dataDirectory, "emulator.json")), StringComparison.Ordinal);
+        Assert.DoesNotContain(DefaultWorld.ClientSecret, emulator.StandardError, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task An_emulator_stopped_with_SIGTERM_removes_its_connection_file()
     {
         if (OperatingSystem.IsWindows())

@@ -3,34 +3,33 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
+using System.Net;
 using System.Net.Http;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using KustoConnect.Emulator.Client;
 
 namespace KustoConnect.Emulator.Tests;
 
 /// <summary>
-/// The emulator as a separate process (`dotnet KustoConnect.Emulator.dll`), as users and the module run it: started on a
-/// free port, ready when it prints its ready line, and killed without any graceful shutdown when a test says so.
+/// The emulator as a separate process (`dotnet KustoConnect.Emulator.dll`), started by the one emulator client
+/// (KustoConnect.Emulator.Client, as Start-KustoEmulator starts it) on a free port, and killed without any graceful
+/// shutdown, or signalled, when a test says so. Its sign-in principal comes from the emulator (GET /_emulator/connection).
 /// </summary>
 public sealed class EmulatorChildProcess : IAsyncDisposable
 {
-    private readonly Process process;
-    private readonly Task<string> stderr;
-    private readonly Task stdoutDrain;
+    private readonly EmulatorProcess process;
     private string? token;
 
-    private EmulatorChildProcess(Process process, Task<string> stderr, Task stdoutDrain, JsonNode ready)
+    private EmulatorChildProcess(EmulatorProcess process)
     {
         this.process = process;
-        this.stderr = stderr;
-        this.stdoutDrain = stdoutDrain;
-        Ready = ready;
-        BaseUri = new Uri(ready["url"]!.GetValue<string>());
-        var thumbprint = ready["thumbprint"]!.GetValue<string>();
+        Ready = JsonNode.Parse(process.ReadyJson)!;
+        BaseUri = process.Connection.Url;
+        var thumbprint = Ready["thumbprint"]!.GetValue<string>();
         var handler = new HttpClientHandler
         {
             ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert is not null && cert.Thumbprint == thumbprint,
@@ -46,73 +45,39 @@ public sealed class EmulatorChildProcess : IAsyncDisposable
     /// <summary>An HttpClient that trusts exactly the emulator's certificate.</summary>
     public HttpClient Client { get; }
 
-    public int ProcessId => process.Id;
+    public int ProcessId => process.ProcessId;
 
-    /// <summary>Starts the emulator; a null data folder lets it make (and remove) its own temporary one.</summary>
+    /// <summary>The last lines of the emulator's stderr.</summary>
+    public string StandardError => process.StandardErrorTail;
+
+    /// <summary>
+    /// Starts the emulator; a null data folder gives it a temporary one that it removes itself however it ends
+    /// (--remove-data-dir-on-exit). Failures are <see cref="EmulatorClientException"/>s carrying the emulator's stderr.
+    /// </summary>
     public static async Task<EmulatorChildProcess> StartAsync(string? dataDirectory, double operationDurationSeconds, params string[] extraArguments)
     {
-        var start = new ProcessStartInfo("dotnet")
+        var info = new EmulatorStartInfo
         {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
+            AssemblyPath = Path.Combine(AppContext.BaseDirectory, "KustoConnect.Emulator.dll"),
+            Port = 0,
+            DataDirectory = dataDirectory,
+            OperationDurationSeconds = operationDurationSeconds,
         };
-        var arguments = new List<string>
+        foreach (var argument in extraArguments)
         {
-            Path.Combine(AppContext.BaseDirectory, "KustoConnect.Emulator.dll"), "--port", "0",
-            "--operation-duration", operationDurationSeconds.ToString(CultureInfo.InvariantCulture),
-        };
-        if (dataDirectory is not null)
-        {
-            arguments.AddRange(["--data-dir", dataDirectory]);
+            info.ExtraArguments.Add(argument);
         }
 
-        arguments.AddRange(extraArguments);
-        foreach (var arg in arguments)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        var process = Process.Start(start)!;
-        var stderr = process.StandardError.ReadToEndAsync();
-        try
-        {
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-            var line = await process.StandardOutput.ReadLineAsync(timeout.Token)
-                ?? throw new InvalidOperationException("The emulator exited before it was ready: " + await stderr);
-            const string marker = "KUSTOCONNECT_EMULATOR_READY ";
-            if (!line.StartsWith(marker, StringComparison.Ordinal))
-            {
-                throw new InvalidOperationException("Unexpected first line from the emulator: " + line);
-            }
-
-            var drain = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null);
-            return new EmulatorChildProcess(process, stderr, drain, JsonNode.Parse(line[marker.Length..])!);
-        }
-        catch
-        {
-            process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
-            process.Dispose();
-            throw;
-        }
+        var process = await EmulatorProcess.StartAsync(EmulatorProcess.FindDotnet(), info, _ => { }, CancellationToken.None);
+        return new EmulatorChildProcess(process);
     }
 
     /// <summary>Kills the process at once: no SIGTERM, no shutdown, no flush the emulator could do on purpose.</summary>
-    public async Task KillAsync()
+    public Task KillAsync()
     {
-        if (!process.HasExited)
-        {
-            process.Kill(entireProcessTree: true);
-        }
-
-        await process.WaitForExitAsync();
-        await stdoutDrain;
-        await stderr;
+        process.Stop();
+        return Task.CompletedTask;
     }
-
-    /// <summary>The emulator's stderr, once it has exited.</summary>
-    public Task<string> StandardError => stderr;
 
     /// <summary>Asks the emulator to stop (SIGTERM, as a service manager would) and waits for its exit code.</summary>
     public Task<int> TerminateAsync() => SignalAsync("TERM");
@@ -120,15 +85,12 @@ public sealed class EmulatorChildProcess : IAsyncDisposable
     /// <summary>Sends a signal (TERM, INT, HUP, ...) and waits for the exit code.</summary>
     public async Task<int> SignalAsync(string signal)
     {
-        using (var kill = Process.Start("kill", ["-" + signal, process.Id.ToString(CultureInfo.InvariantCulture)])!)
+        using (var kill = Process.Start("kill", ["-" + signal, process.ProcessId.ToString(CultureInfo.InvariantCulture)])!)
         {
             await kill.WaitForExitAsync();
         }
 
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
-        await process.WaitForExitAsync(timeout.Token);
-        await stdoutDrain;
-        return process.ExitCode;
+        return await process.WaitForExitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
     }
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, JsonNode? body = null)
@@ -147,20 +109,22 @@ public sealed class EmulatorChildProcess : IAsyncDisposable
     /// <summary>The path and query of an emulator URL (an operation URL issued by an earlier process on another port).</summary>
     public static string PathOf(string url) => new Uri(url).PathAndQuery;
 
-    public async ValueTask DisposeAsync()
+    public ValueTask DisposeAsync()
     {
         Client.Dispose();
-        await KillAsync();
+        process.Stop();
         process.Dispose();
+        return ValueTask.CompletedTask;
     }
 
     private async Task<string> RequestTokenAsync()
     {
-        using var response = await Client.PostAsync($"{DefaultWorld.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        var credentials = await EmulatorCredentials.GetAsync(process.Connection, CancellationToken.None);
+        using var response = await Client.PostAsync($"{credentials.TenantId}/oauth2/v2.0/token", new FormUrlEncodedContent(new Dictionary<string, string>
         {
             ["grant_type"] = "client_credentials",
-            ["client_id"] = DefaultWorld.ClientId,
-            ["client_secret"] = DefaultWorld.ClientSecret,
+            ["client_id"] = credentials.ClientId!,
+            ["client_secret"] = new NetworkCredential(string.Empty, credentials.ClientSecret).Password,
             ["scope"] = "https://management.azure.com/.default",
         }));
         response.EnsureSuccessStatusCode();

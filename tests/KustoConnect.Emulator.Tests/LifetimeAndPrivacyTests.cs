@@ -159,7 +159,7 @@ public sealed class LifetimeAndPrivacyTests : IDisposable
         using var gone = Process.Start(new ProcessStartInfo("/bin/true") { UseShellExecute = false })!;
         await gone.WaitForExitAsync();
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() =>
+        var error = await Assert.ThrowsAsync<KustoConnect.Emulator.Client.EmulatorClientException>(() =>
             EmulatorChildProcess.StartAsync(dataDirectory: null, 0, "--owner-pid", gone.Id.ToString(CultureInfo.InvariantCulture)));
 
         Assert.Contains($"The owner process {gone.Id} (--owner-pid) is not running.", error.Message, StringComparison.Ordinal);
@@ -171,7 +171,7 @@ public sealed class LifetimeAndPrivacyTests : IDisposable
         await using var first = await EmulatorChildProcess.StartAsync(folder, operationDurationSeconds: 0);
         var connectionFile = File.ReadAllText(Path.Combine(folder, "emulator.json"));
 
-        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => EmulatorChildProcess.StartAsync(folder, operationDurationSeconds: 0));
+        var error = await Assert.ThrowsAsync<KustoConnect.Emulator.Client.EmulatorClientException>(() => EmulatorChildProcess.StartAsync(folder, operationDurationSeconds: 0));
 
         Assert.Contains($"The data folder '{folder}' is in use by another emulator (process {first.ProcessId})", error.Message, StringComparison.Ordinal);
         Assert.Contains("Only one emulator can run on a data folder", error.Message, StringComparison.Ordinal);

@@ -7,13 +7,14 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using System.Threading.Tasks;
 using KustoConnect.Emulator;
+using KustoConnect.Emulator.Client;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
 using Xunit;
 
 namespace KustoConnect.Tests
 {
-    /// <summary>The helper behind Start-KustoEmulator: the emulator as a child process, and what connecting to it needs.</summary>
+    /// <summary>The emulator client behind Start-KustoEmulator (KustoConnect.Emulator.Client): the emulator as a child process, and what connecting to it needs.</summary>
     public sealed class EmulatorProcessTests : IDisposable
     {
         private static readonly string EmulatorDll = Path.Combine(AppContext.BaseDirectory, "KustoConnect.Emulator.dll");
@@ -54,12 +55,12 @@ namespace KustoConnect.Tests
         }
 
         [Fact]
-        public async Task The_connection_options_sign_in_as_the_world_principal_with_its_secret_read_from_the_world_file_and_the_certificate_pinned()
+        public async Task The_connection_options_sign_in_as_the_world_principal_with_its_secret_from_the_emulator_and_the_certificate_pinned()
         {
             var emulator = await StartAsync(new EmulatorStartInfo { AssemblyPath = EmulatorDll, DataDirectory = folder, OperationDurationSeconds = 0 });
             try
             {
-                var options = EmulatorConnection.ReadFile(folder).CreateConnectionOptions(null);
+                var options = await EmulatorSignIn.CreateConnectionOptionsAsync(EmulatorConnection.ReadFile(folder), null, CancellationToken.None);
                 Assert.Equal(CredentialKind.ServicePrincipalSecret, options.CredentialKind);
                 Assert.Equal(DefaultWorld.ClientId, options.ClientId);
                 Assert.Equal(DefaultWorld.ClientSecret, new NetworkCredentialSecret(options.ClientSecret!).Value);
@@ -87,10 +88,10 @@ namespace KustoConnect.Tests
             var notAnAssembly = Path.Combine(folder, "NotAnEmulator.dll");
             File.WriteAllText(notAnAssembly, "not a .NET assembly");
 
-            var error = await Assert.ThrowsAsync<EmulatorException>(() => StartAsync(new EmulatorStartInfo { AssemblyPath = notAnAssembly, DataDirectory = Path.Combine(folder, "data") }));
+            var error = await Assert.ThrowsAsync<EmulatorClientException>(() => StartAsync(new EmulatorStartInfo { AssemblyPath = notAnAssembly, DataDirectory = Path.Combine(folder, "data") }));
 
             Assert.Equal("EmulatorStartFailed", error.ErrorId);
-            Assert.Equal(ErrorCategory.OpenError, error.Category);
+            Assert.Equal(ErrorCategory.OpenError, EmulatorException.From(error).Category);
             Assert.Contains("exited with code", error.Message, StringComparison.Ordinal);
             Assert.Contains("--- emulator stderr ---", error.Message, StringComparison.Ordinal);
         }
@@ -112,25 +113,36 @@ namespace KustoConnect.Tests
         [Fact]
         public void A_connection_file_without_a_url_is_refused_as_invalid_data()
         {
-            var error = Assert.Throws<EmulatorException>(() => EmulatorConnection.Parse("{\"certificatePath\":\"c\",\"dataDirectory\":\"d\",\"tenantId\":\"t\",\"subscriptionId\":\"s\"}", "test.json"));
+            var error = Assert.Throws<EmulatorClientException>(() => EmulatorConnection.Parse("{\"certificatePath\":\"c\",\"dataDirectory\":\"d\",\"tenantId\":\"t\",\"subscriptionId\":\"s\"}", "test.json"));
             Assert.Equal("EmulatorConnectionInfoInvalid", error.ErrorId);
             Assert.Contains("'url'", error.Message, StringComparison.Ordinal);
         }
 
         [Fact]
-        public void A_world_file_without_the_principal_secret_is_refused_by_name_and_never_echoes_other_secrets()
+        public async Task A_world_without_a_sign_in_principal_is_refused_by_name_and_never_echoes_other_secrets()
         {
-            var world = Path.Combine(folder, "world.json");
-            File.WriteAllText(world, "{ \"servicePrincipals\": [ { \"clientId\": \"other\", \"clientSecret\": \"other-secret-value\" } ], /* comment */ }");
-            var connection = EmulatorConnection.Parse(
-                "{\"url\":\"https://127.0.0.1:1/\",\"certificatePath\":\"c\",\"dataDirectory\":\"d\",\"tenantId\":\"t\",\"subscriptionId\":\"s\",\"clientId\":\"wanted\",\"worldFile\":"
-                + System.Text.Json.JsonSerializer.Serialize(world) + "}", "test");
+            var world = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "world.default.json")))!.AsObject();
+            var principals = world["servicePrincipals"]!.AsArray();
+            principals.RemoveAt(0);
+            var worldFile = Path.Combine(folder, "world.json");
+            File.WriteAllText(worldFile, world.ToJsonString());
+            var emulator = await StartAsync(new EmulatorStartInfo { AssemblyPath = EmulatorDll, DataDirectory = Path.Combine(folder, "data"), WorldFile = worldFile, OperationDurationSeconds = 0 });
+            try
+            {
+                Assert.Null(emulator.Connection.ClientId);
 
-            var error = Assert.Throws<EmulatorException>(() => connection.CreateConnectionOptions(null));
+                var error = await Assert.ThrowsAsync<EmulatorException>(() => EmulatorSignIn.CreateConnectionOptionsAsync(emulator.Connection, null, CancellationToken.None));
 
-            Assert.Equal("EmulatorPrincipalNotFound", error.ErrorId);
-            Assert.Contains("wanted", error.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain("other-secret-value", error.Message, StringComparison.Ordinal);
+                Assert.Equal("EmulatorPrincipalNotFound", error.ErrorId);
+                Assert.Equal(ErrorCategory.ObjectNotFound, error.Category);
+                Assert.Contains("no service principal with a client secret", error.Message, StringComparison.Ordinal);
+                Assert.DoesNotContain("kc-emulator-reader-secret", error.Message, StringComparison.Ordinal);
+            }
+            finally
+            {
+                emulator.Stop();
+                emulator.Dispose();
+            }
         }
 
         [Theory]

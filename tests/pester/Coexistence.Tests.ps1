@@ -15,17 +15,17 @@ BeforeDiscovery {
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
-    $script:emulator = Start-EmulatorProcess -DllPath $env:KUSTOCONNECT_EMULATOR_DLL -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
+    Import-Module KustoConnect -Force
+    $script:emulator = Start-KustoEmulator -NoConnect -ErrorAction Stop -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
     $script:emulatorJson = @{
-        Url = $emulator.Url; AuthorityHost = $emulator.AuthorityHost; CertificatePath = $emulator.CertificatePath
+        Url = "$($emulator.Url)"; AuthorityHost = "$($emulator.Url)"; CertificatePath = $emulator.CertificatePath
         TenantId = $emulator.TenantId; SubscriptionId = $emulator.SubscriptionId
     } | ConvertTo-Json -Compress
     $script:standIns = Join-Path $PSScriptRoot 'StandIns'
 }
 
 AfterAll {
-    if ($script:emulator) { Stop-EmulatorProcess -Emulator $script:emulator }
+    if ($script:emulator) { Stop-KustoEmulator }
 }
 
 Describe 'Beside <Fixture> (Azure.Core <AzureCore>), loaded <Order>' -ForEach $script:cases {

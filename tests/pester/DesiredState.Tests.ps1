@@ -4,10 +4,9 @@
 # from the assembled module in a fresh pwsh, against the emulator running as its own process.
 
 BeforeAll {
-    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
     Import-Module $env:KUSTOCONNECT_MODULE_MANIFEST -Force
-    $script:emulator = Start-EmulatorProcess -DllPath $env:KUSTOCONNECT_EMULATOR_DLL -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
+    $script:emulator = Start-KustoEmulator -NoConnect -ErrorAction Stop -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
     $script:database = @{ ResourceGroupName = 'testrg'; ClusterName = 'mykustocluster'; DatabaseName = 'mykustodatabase' }
     $script:eventHubId = "/subscriptions/$($script:emulator.SubscriptionId)/resourceGroups/testrg/providers/Microsoft.EventHub/namespaces/mykustoeventhubns/eventhubs/myeventhub"
     $script:schema = Join-Path (Split-Path $env:KUSTOCONNECT_MODULE_MANIFEST) 'KustoDataConnections.schema.json'
@@ -23,7 +22,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:emulator) { Stop-EmulatorProcess -Emulator $script:emulator }
+    if ($script:emulator) { Stop-KustoEmulator }
 }
 
 Describe 'Export, drift, Sync: the file''s state comes back with the minimum of writes' {

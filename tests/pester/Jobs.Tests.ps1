@@ -4,16 +4,15 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
     Import-Module KustoConnect -Force
-    $script:emulator = Start-EmulatorProcess -DllPath $env:KUSTOCONNECT_EMULATOR_DLL -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.3
+    $script:emulator = Start-KustoEmulator -NoConnect -ErrorAction Stop -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.3
     $script:database = @{ ResourceGroupName = 'testrg'; ClusterName = 'mykustocluster'; DatabaseName = 'mykustodatabase' }
     Connect-TestEmulator -Emulator $script:emulator | Out-Null
 }
 
 AfterAll {
     Get-Job | Where-Object PSJobTypeName -EQ 'KustoConnectJob' | Remove-Job -Force
-    if ($script:emulator) { Stop-EmulatorProcess -Emulator $script:emulator }
+    if ($script:emulator) { Stop-KustoEmulator }
 }
 
 Describe 'New-KustoIotHubConnection -AsJob' {

@@ -16,8 +16,20 @@ BeforeAll {
 }
 
 Describe 'The PowerShell 7 cmdlet assembly' {
-    It 'is the only assembly beside the manifest' {
-        @(Get-ChildItem -LiteralPath $base -Filter '*.dll' -File | ForEach-Object Name) | Should -Be @('KustoConnect.dll')
+    It 'has beside the manifest only itself and the emulator client (BCL only, also in the default context)' {
+        @(Get-ChildItem -LiteralPath $base -Filter '*.dll' -File | ForEach-Object Name | Sort-Object) | Should -Be @('KustoConnect.dll', 'KustoConnect.Emulator.Client.dll')
+    }
+
+    It 'uses an emulator client that references nothing but the framework' {
+        $stream = [System.IO.File]::OpenRead((Join-Path $base 'KustoConnect.Emulator.Client.dll'))
+        try {
+            $pe = [System.Reflection.PortableExecutable.PEReader]::new($stream)
+            $reader = [System.Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
+            $names = @(foreach ($handle in $reader.AssemblyReferences) { $reader.GetAssemblyReference($handle).GetAssemblyName().Name })
+            $pe.Dispose()
+        }
+        finally { $stream.Dispose() }
+        $names | Should -Be @('netstandard')
     }
 
     It 'finds the engine and the Azure SDK in dependencies/' {
@@ -31,7 +43,7 @@ Describe 'The PowerShell 7 cmdlet assembly' {
     }
 
     It 'references framework assemblies at .NET 8 versions, so it binds on PowerShell 7.4' {
-        $newer = $references | Where-Object { $_.Name -notin 'KustoConnect.Engine', 'System.Management.Automation' -and $_.Version.Major -gt 8 }
+        $newer = $references | Where-Object { $_.Name -notin 'KustoConnect.Engine', 'KustoConnect.Emulator.Client', 'System.Management.Automation' -and $_.Version.Major -gt 8 }
         $newer | ForEach-Object FullName | Should -BeNullOrEmpty
     }
 }

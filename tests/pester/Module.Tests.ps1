@@ -98,43 +98,35 @@ Describe 'The assembled KustoConnect module' {
     }
 }
 
-Describe 'The emulator process helpers (build/EmulatorProcess.psm1)' {
+Describe 'The emulator started by Start-KustoEmulator -NoConnect (the emulator client of the module)' {
     BeforeAll {
-        foreach ($name in 'KUSTOCONNECT_BUILD_HELPERS', 'KUSTOCONNECT_EMULATOR_DLL') {
-            if ([string]::IsNullOrWhiteSpace([Environment]::GetEnvironmentVariable($name))) {
-                throw "$name is not set: run these tests through ./build.ps1 test."
-            }
-        }
-        Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
-        $script:EmulatorDll = $env:KUSTOCONNECT_EMULATOR_DLL
+        Import-Module KustoConnect -Force
     }
 
     Context 'a started emulator' {
         BeforeAll {
-            $script:Emulator = Start-EmulatorProcess -DllPath $EmulatorDll
+            $script:Emulator = Start-KustoEmulator -NoConnect -OperationDurationSeconds 0 -ErrorAction Stop
         }
 
         AfterAll {
-            Stop-EmulatorProcess -Emulator $script:Emulator
+            Stop-KustoEmulator
         }
 
         It 'listens on a free loopback port over HTTPS and says where' {
-            $Emulator.Process.HasExited | Should -BeFalse
+            Get-Process -Id $Emulator.ProcessId -ErrorAction SilentlyContinue | Should -Not -BeNullOrEmpty
             $uri = [uri]$Emulator.Url
             $uri.Scheme | Should -Be 'https'
             $uri.IsLoopback | Should -BeTrue
             $uri.Port | Should -BeGreaterThan 0
-            $Emulator.AuthorityHost | Should -Be $Emulator.Url
             $Emulator.TenantId | Should -Not -BeNullOrEmpty
             $Emulator.SubscriptionId | Should -Not -BeNullOrEmpty
             $Emulator.DataDirectory | Should -Exist
         }
 
-        It 'presents the certificate whose file and thumbprint it reports' {
+        It 'presents the certificate whose file it reports' {
             $Emulator.CertificatePath | Should -Exist
             $certificate = [System.Security.Cryptography.X509Certificates.X509Certificate2]::CreateFromPem(
                 (Get-Content -LiteralPath $Emulator.CertificatePath -Raw))
-            $certificate.Thumbprint | Should -Be $Emulator.Thumbprint
 
             $uri = [uri]$Emulator.Url
             $tcp = [System.Net.Sockets.TcpClient]::new($uri.Host, $uri.Port)
@@ -143,7 +135,7 @@ Describe 'The emulator process helpers (build/EmulatorProcess.psm1)' {
                 $ssl = [System.Net.Security.SslStream]::new($tcp.GetStream(), $false, { $true })
                 try {
                     $ssl.AuthenticateAsClient('localhost')
-                    $ssl.RemoteCertificate.GetCertHashString() | Should -Be $Emulator.Thumbprint
+                    $ssl.RemoteCertificate.GetCertHashString() | Should -Be $certificate.Thumbprint
                 }
                 finally {
                     $ssl.Dispose()
@@ -156,41 +148,27 @@ Describe 'The emulator process helpers (build/EmulatorProcess.psm1)' {
     }
 
     It 'stops the whole process and removes the temporary data folder it created' {
-        $emulator = Start-EmulatorProcess -DllPath $EmulatorDll
+        $emulator = Start-KustoEmulator -NoConnect -OperationDurationSeconds 0 -ErrorAction Stop
         $dataDirectory = $emulator.DataDirectory
-        $process = $emulator.Process
-        $processId = $process.Id
+        $processId = $emulator.ProcessId
 
-        Stop-EmulatorProcess -Emulator $emulator
+        Stop-KustoEmulator
 
         Get-Process -Id $processId -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $dataDirectory | Should -Not -Exist
-        { Stop-EmulatorProcess -Emulator $emulator } | Should -Not -Throw -Because 'stopping twice is harmless'
+        { Stop-KustoEmulator -ErrorAction Stop } | Should -Not -Throw -Because 'stopping twice is harmless'
     }
 
     It 'keeps a data folder that the caller chose' {
         $chosen = Join-Path $TestDrive 'emulator-state'
-        $emulator = Start-EmulatorProcess -DllPath $EmulatorDll -DataDirectory $chosen
+        $emulator = Start-KustoEmulator -NoConnect -OperationDurationSeconds 0 -DataDirectory $chosen -ErrorAction Stop
         try {
             [System.IO.Path]::GetFullPath($emulator.DataDirectory).TrimEnd('/', '\') | Should -Be ([System.IO.Path]::GetFullPath($chosen))
         }
         finally {
-            Stop-EmulatorProcess -Emulator $emulator
+            Stop-KustoEmulator
         }
         $chosen | Should -Exist
         @(Get-ChildItem -LiteralPath $chosen -File).Count | Should -BeGreaterThan 0
-    }
-
-    It 'refuses an assembly that does not exist, naming it' {
-        $missing = Join-Path $TestDrive 'missing/KustoConnect.Emulator.dll'
-        { Start-EmulatorProcess -DllPath $missing } | Should -Throw "*$missing*"
-    }
-
-    It 'reports the exit code and stderr of an emulator that stops before it is ready' {
-        # A file that is not a .NET assembly: `dotnet` exits at once with an error on stderr.
-        $notAnApp = Join-Path $TestDrive 'NotAnEmulator.dll'
-        Set-Content -LiteralPath $notAnApp -Value 'not a .NET assembly'
-        { Start-EmulatorProcess -DllPath $notAnApp -TimeoutSeconds 30 } |
-            Should -Throw -ExpectedMessage '*exited with code*before it was ready*emulator stderr*'
     }
 }

@@ -4,9 +4,8 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
     Import-Module KustoConnect -Force
-    $script:emulator = Start-EmulatorProcess -DllPath $env:KUSTOCONNECT_EMULATOR_DLL -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
+    $script:emulator = Start-KustoEmulator -NoConnect -ErrorAction Stop -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
     $script:database = @{ ResourceGroupName = 'testrg'; ClusterName = 'mykustocluster'; DatabaseName = 'mykustodatabase' }
     $script:target = '-ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase'
 
@@ -58,7 +57,7 @@ namespace PesterStandIn
 
 AfterAll {
     Remove-Item function:global:Get-AzIotHub -ErrorAction SilentlyContinue
-    if ($script:emulator) { Stop-EmulatorProcess -Emulator $script:emulator }
+    if ($script:emulator) { Stop-KustoEmulator }
 }
 
 Describe 'Get-AzIotHub | New-KustoIotHubConnection' {

@@ -4,14 +4,13 @@
 
 BeforeAll {
     Import-Module (Join-Path $PSScriptRoot 'TestHelpers.psm1') -Force
-    Import-Module $env:KUSTOCONNECT_BUILD_HELPERS -Force
     Import-Module KustoConnect -Force
-    $script:emulator = Start-EmulatorProcess -DllPath $env:KUSTOCONNECT_EMULATOR_DLL -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
+    $script:emulator = Start-KustoEmulator -NoConnect -ErrorAction Stop -DataDirectory (Join-Path $TestDrive 'emulator') -OperationDurationSeconds 0.2
     $script:database = @{ ResourceGroupName = 'testrg'; ClusterName = 'mykustocluster'; DatabaseName = 'mykustodatabase' }
     $script:endpoints = @{
         SubscriptionId         = $script:emulator.SubscriptionId
         ArmEndpoint            = $script:emulator.Url
-        AuthorityHost          = $script:emulator.AuthorityHost
+        AuthorityHost          = $script:emulator.Url
         TrustedCertificatePath = $script:emulator.CertificatePath
     }
     # The emulator's well-known identities (its default world).
@@ -22,7 +21,7 @@ BeforeAll {
 }
 
 AfterAll {
-    if ($script:emulator) { Stop-EmulatorProcess -Emulator $script:emulator }
+    if ($script:emulator) { Stop-KustoEmulator }
 }
 
 Describe 'Connect-KustoAccount, each way a runbook signs in' {
@@ -152,7 +151,7 @@ Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -D
         Set-Content -LiteralPath $file -Value $child
         # The same PowerShell as this run (Invoke-FreshPwsh), the module imported by path as installed.
         $output = Invoke-FreshPwsh -File $file -ArgumentList @('-Manifest', $env:KUSTOCONNECT_MODULE_MANIFEST, '-ClientSecret', $script:demoSecret,
-            '-TenantId', $script:emulator.TenantId, '-Arm', $script:emulator.Url, '-Authority', $script:emulator.AuthorityHost,
+            '-TenantId', $script:emulator.TenantId, '-Arm', $script:emulator.Url, '-Authority', $script:emulator.Url,
             '-Certificate', $script:emulator.CertificatePath, '-Subscription', $script:emulator.SubscriptionId) | Out-String -Width 400
         $LASTEXITCODE | Should -Be 0 -Because $output
         $output | Should -Not -Match 'NonInteractive mode'

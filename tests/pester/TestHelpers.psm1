@@ -2,19 +2,14 @@
 # emulator's certificate (a custom trust store, no validation callback, nothing turned off).
 
 # Run on its own (Invoke-Pester with PesterConfiguration.psd1 after build.ps1 package/test), the suites find what
-# build.ps1 test would give them: the installed module in out/installed, the emulator shipped inside it, the build's
-# emulator helpers and the coexistence fixtures in out/fixtures.
+# build.ps1 test would give them: the installed module in out/installed (whose Start-KustoEmulator starts their
+# emulator) and the coexistence fixtures in out/fixtures.
 $script:RepoRoot = [System.IO.Path]::GetFullPath((Join-Path $PSScriptRoot '../..'))
 $script:InstalledModules = Join-Path $script:RepoRoot 'out/installed'
 if ((Test-Path -LiteralPath $script:InstalledModules) -and ($env:PSModulePath -split [System.IO.Path]::PathSeparator) -notcontains $script:InstalledModules) {
     $env:PSModulePath = $script:InstalledModules + [System.IO.Path]::PathSeparator + $env:PSModulePath
 }
-if (-not $env:KUSTOCONNECT_BUILD_HELPERS) { $env:KUSTOCONNECT_BUILD_HELPERS = Join-Path $script:RepoRoot 'build/EmulatorProcess.psm1' }
 if (-not $env:KUSTOCONNECT_FIXTURES) { $env:KUSTOCONNECT_FIXTURES = Join-Path $script:RepoRoot 'out/fixtures' }
-if (-not $env:KUSTOCONNECT_EMULATOR_DLL) {
-    $installed = Get-Module KustoConnect -ListAvailable | Select-Object -First 1
-    if ($installed) { $env:KUSTOCONNECT_EMULATOR_DLL = Join-Path $installed.ModuleBase 'emulator/KustoConnect.Emulator.dll' }
-}
 
 function Read-ModuleManifest {
     <# The manifest's data as PowerShell reads it (its RootModule depends on $PSEdition, which Import-PowerShellDataFile refuses). #>
@@ -59,7 +54,7 @@ function Connect-TestEmulator {
     param([Parameter(Mandatory)] $Emulator, [string] $ClientSecret = $script:DemoPrincipal.ClientSecret)
     $credential = [pscredential]::new($script:DemoPrincipal.ClientId, (ConvertTo-SecureString $ClientSecret -AsPlainText -Force))
     Connect-KustoAccount -ServicePrincipal -TenantId $Emulator.TenantId -Credential $credential `
-        -SubscriptionId $Emulator.SubscriptionId -ArmEndpoint $Emulator.Url -AuthorityHost $Emulator.AuthorityHost `
+        -SubscriptionId $Emulator.SubscriptionId -ArmEndpoint $Emulator.Url -AuthorityHost $Emulator.Url `
         -TrustedCertificatePath $Emulator.CertificatePath
 }
 

@@ -2,6 +2,7 @@ using System;
 using System.IO;
 using System.Management.Automation;
 using System.Security;
+using KustoConnect.Emulator.Client;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
 using KustoConnect.Models;
@@ -350,7 +351,12 @@ namespace KustoConnect.Commands
                     connection = emulator.Connection;
                 }
 
-                return connection.CreateConnectionOptions(SubscriptionId);
+                return RunEngine((observer, token) => EmulatorSignIn.CreateConnectionOptionsAsync(connection, SubscriptionId, token));
+            }
+            catch (EmulatorClientException e)
+            {
+                ThrowTerminatingError(EmulatorException.From(e).ToErrorRecord(DataDirectory));
+                return null!;
             }
             catch (EmulatorException e)
             {

@@ -1,6 +1,7 @@
 using System;
 using System.IO;
 using System.Management.Automation;
+using KustoConnect.Emulator.Client;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
 using KustoConnect.Models;
@@ -95,9 +96,9 @@ namespace KustoConnect.Commands
                 var dotnet = EmulatorProcess.FindDotnet();
                 emulator = RunEngine((observer, token) => EmulatorProcess.StartAsync(dotnet, info, observer.OnVerbose, token));
             }
-            catch (EmulatorException e)
+            catch (EmulatorClientException e)
             {
-                ThrowTerminatingError(e.ToErrorRecord(target));
+                ThrowTerminatingError(EmulatorException.From(e).ToErrorRecord(target));
                 return;
             }
 
@@ -126,7 +127,8 @@ namespace KustoConnect.Commands
             KustoSession session;
             try
             {
-                session = KustoSession.Create(emulator.Connection.CreateConnectionOptions(null));
+                var options = RunEngine((observer, token) => EmulatorSignIn.CreateConnectionOptionsAsync(emulator.Connection, null, token));
+                session = KustoSession.Create(options);
             }
             catch (EmulatorException e)
             {

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Management.Automation.Runspaces;
 using System.Runtime.CompilerServices;
+using KustoConnect.Emulator.Client;
 
 namespace KustoConnect.Internal
 {

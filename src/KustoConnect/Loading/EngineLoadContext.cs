@@ -24,6 +24,9 @@ namespace KustoConnect.Loading
         /// <summary>The one assembly the default context is given from this context.</summary>
         internal const string EngineAssemblyName = "KustoConnect.Engine";
 
+        /// <summary>The emulator client, which loads beside the cmdlet assembly in the default context.</summary>
+        internal const string EmulatorClientAssemblyName = "KustoConnect.Emulator.Client";
+
         private static readonly object Gate = new object();
         private static EngineLoadContext? _instance;
         private static bool _registered;
@@ -198,6 +201,14 @@ namespace KustoConnect.Loading
 
         private static Assembly? ResolveEngine(AssemblyLoadContext context, AssemblyName assemblyName)
         {
+            if (string.Equals(assemblyName.Name, EmulatorClientAssemblyName, StringComparison.Ordinal))
+            {
+                // The emulator client (BCL only) lives beside the cmdlet assembly, in the default context.
+                var here = Path.GetDirectoryName(typeof(EngineLoadContext).Assembly.Location);
+                var path = Path.Combine(here ?? string.Empty, EmulatorClientAssemblyName + ".dll");
+                return File.Exists(path) ? context.LoadFromAssemblyPath(path) : null;
+            }
+
             if (!string.Equals(assemblyName.Name, EngineAssemblyName, StringComparison.Ordinal))
             {
                 return null;

@@ -1,5 +1,5 @@
 using System;
-using KustoConnect.Internal;
+using KustoConnect.Emulator.Client;
 
 namespace KustoConnect.Models
 {
@@ -36,7 +36,7 @@ namespace KustoConnect.Models
         /// <summary>The emulated subscription.</summary>
         public string SubscriptionId { get; }
 
-        /// <summary>The client id of the service principal the session signs in as (its secret stays in the world file).</summary>
+        /// <summary>The client id of the service principal the session signs in as (its secret is never part of this object).</summary>
         public string? ClientId { get; }
     }
 }

@@ -1,22 +1,17 @@
-// Starts the KustoConnect emulator as a child process on a free loopback port, with its own temporary data
-// directory, and builds Microsoft's clients pointed at it. Every client trusts exactly the emulator's certificate
-// (passed as the only CA through the pipeline's TLS options): TLS validation stays on.
-import { spawn } from "node:child_process";
-import { mkdtemp, readFile, rm } from "node:fs/promises";
-import { tmpdir } from "node:os";
-import { join } from "node:path";
-import { createInterface } from "node:readline";
+// The KustoConnect emulator that build.ps1 started for this suite (with the module's Start-KustoEmulator, on a free
+// loopback port, stopped again when npm test ends), and Microsoft's clients pointed at it. build.ps1 passes where it is
+// and whom to sign in as (which it asked the emulator itself, GET /_emulator/connection) in environment variables;
+// this file starts no process. Every client trusts exactly the emulator's certificate (passed as the only CA through
+// the pipeline's TLS options): TLS validation stays on.
+import { readFile } from "node:fs/promises";
 import { ClientSecretCredential } from "@azure/identity";
 import { KustoManagementClient } from "@azure/arm-kusto";
 import { IotHubClient } from "@azure/arm-iothub";
 
-const READY_MARKER = "KUSTOCONNECT_EMULATOR_READY ";
-const START_TIMEOUT_MS = 60_000;
-
-// The default world's principals and resources (src/KustoConnect.Emulator/world.default.json).
+// The default world's principals and resources (src/KustoConnect.Emulator/world.default.json). The principal's
+// secret is not here: it comes from the emulator.
 export const World = Object.freeze({
   clientId: "5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978",
-  clientSecret: "kc-emulator-demo-secret-7Qw9Zr2Lx5",
   resourceGroup: "testrg",
   cluster: "mykustocluster",
   database: "mykustodatabase",
@@ -37,84 +32,52 @@ export const World = Object.freeze({
 
 const ARM_SCOPE = "https://management.azure.com/.default";
 
-/** The emulator dll: KUSTOCONNECT_EMULATOR_DLL (set by build.ps1), else the Release build in the tree. */
-function emulatorDll() {
-  const dll = process.env.KUSTOCONNECT_EMULATOR_DLL;
-  if (!dll) {
-    throw new Error(
-      "KUSTOCONNECT_EMULATOR_DLL is not set: run the suite through build.ps1 test, or set it to the built KustoConnect.Emulator.dll.",
-    );
+const VARIABLES = Object.freeze({
+  url: "KUSTOCONNECT_EMULATOR_URL",
+  certificatePath: "KUSTOCONNECT_EMULATOR_CERTIFICATE_PATH",
+  tenantId: "KUSTOCONNECT_EMULATOR_TENANT_ID",
+  subscriptionId: "KUSTOCONNECT_EMULATOR_SUBSCRIPTION_ID",
+  clientId: "KUSTOCONNECT_EMULATOR_CLIENT_ID",
+  clientSecret: "KUSTOCONNECT_EMULATOR_CLIENT_SECRET",
+});
+
+function setting(name) {
+  const variable = VARIABLES[name];
+  const value = process.env[variable];
+  if (!value) {
+    throw new Error(`${variable} is not set: run the suite through build.ps1 test, which starts the emulator and sets it.`);
   }
-  return dll;
+  return value;
 }
 
 /**
- * Starts the emulator: `dotnet <dll> --port 0 --operation-duration <s> --data-dir <temp>`; resolves once it
- * printed its READY line. Call stop() on the result when done.
+ * The emulator build.ps1 started, reset to its world's seed state (POST /_emulator/reset: resources, faults and the
+ * request log), so that each test file begins from the same state. stop() forgets it; build.ps1 stops the process.
  */
-export async function startEmulator({ operationDuration = 0.2 } = {}) {
-  const dataDirectory = await mkdtemp(join(tmpdir(), "kustoconnect-contract-"));
-  const child = spawn(
-    "dotnet",
-    [emulatorDll(), "--port", "0", "--operation-duration", String(operationDuration), "--data-dir", dataDirectory],
-    { stdio: ["ignore", "pipe", "pipe"] },
-  );
-  let stderr = "";
-  child.stderr.setEncoding("utf8");
-  child.stderr.on("data", (chunk) => {
-    stderr = (stderr + chunk).slice(-4000);
-  });
-
-  const exited = new Promise((resolve) => child.once("exit", (code, signal) => resolve({ code, signal })));
-  let ready;
-  try {
-    ready = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`The emulator printed no READY line within ${START_TIMEOUT_MS} ms. ${stderr}`)), START_TIMEOUT_MS);
-      const lines = createInterface({ input: child.stdout });
-      lines.on("line", (line) => {
-        if (line.startsWith(READY_MARKER)) {
-          clearTimeout(timer);
-          resolve(JSON.parse(line.slice(READY_MARKER.length)));
-        }
-      });
-      child.once("error", (error) => {
-        clearTimeout(timer);
-        reject(error);
-      });
-      exited.then(({ code, signal }) => {
-        clearTimeout(timer);
-        reject(new Error(`The emulator exited before it was ready (code ${code}, signal ${signal}). ${stderr}`));
-      });
-    });
-  } catch (error) {
-    child.kill("SIGKILL");
-    await rm(dataDirectory, { recursive: true, force: true });
-    throw error;
-  }
-
-  const certificatePem = await readFile(ready.certificatePath, "utf8");
-  const url = ready.url.replace(/\/$/, "");
-  return {
-    url,
-    tenantId: ready.tenantId,
-    subscriptionId: ready.subscriptionId,
+export async function startEmulator() {
+  const certificatePem = await readFile(setting("certificatePath"), "utf8");
+  const emulator = {
+    url: setting("url").replace(/\/$/, ""),
+    tenantId: setting("tenantId"),
+    subscriptionId: setting("subscriptionId"),
+    clientId: setting("clientId"),
+    clientSecret: setting("clientSecret"),
     certificatePem,
     /** Pipeline options that make a client trust exactly the emulator's certificate. */
     tlsOptions: { ca: certificatePem },
     async stop() {
-      if (child.exitCode === null && child.signalCode === null) {
-        child.kill("SIGTERM");
-        const timeout = setTimeout(() => child.kill("SIGKILL"), 10_000);
-        await exited;
-        clearTimeout(timeout);
-      }
-      await rm(dataDirectory, { recursive: true, force: true });
+      // The process belongs to build.ps1.
     },
   };
+  const reset = await admin(emulator, "POST", "reset");
+  if (reset.status !== 204) {
+    throw new Error(`POST /_emulator/reset answered ${reset.status}.`);
+  }
+  return emulator;
 }
 
 /** ClientSecretCredential against the emulator's Entra ID, as a user would point it at a sovereign cloud. */
-export function credential(emulator, { clientId = World.clientId, clientSecret = World.clientSecret } = {}) {
+export function credential(emulator, { clientId = emulator.clientId, clientSecret = emulator.clientSecret } = {}) {
   return new ClientSecretCredential(emulator.tenantId, clientId, clientSecret, {
     authorityHost: emulator.url,
     disableInstanceDiscovery: true,

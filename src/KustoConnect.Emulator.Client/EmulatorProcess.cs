@@ -3,31 +3,37 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Globalization;
 using System.IO;
-using System.Management.Automation;
 using System.Reflection;
 using System.Runtime.InteropServices;
 using System.Text;
 using System.Threading;
 using System.Threading.Tasks;
 
-namespace KustoConnect.Internal
+namespace KustoConnect.Emulator.Client
 {
     /// <summary>How to start the emulator process.</summary>
-    internal sealed class EmulatorStartInfo
+    public sealed class EmulatorStartInfo
     {
         /// <summary>Full path of KustoConnect.Emulator.dll.</summary>
         public string AssemblyPath { get; set; } = "";
 
+        /// <summary>The loopback port; 0 lets the system choose a free one.</summary>
         public int Port { get; set; }
 
         /// <summary>The data folder; null creates a temporary one that <see cref="EmulatorProcess.Stop"/> removes.</summary>
         public string? DataDirectory { get; set; }
 
+        /// <summary>The world file to seed a new data folder from; null for the emulator's default world.</summary>
         public string? WorldFile { get; set; }
 
+        /// <summary>How long each emulated long-running operation takes.</summary>
         public double OperationDurationSeconds { get; set; } = 2;
 
+        /// <summary>How long to wait for the ready line.</summary>
         public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(60);
+
+        /// <summary>More command-line arguments, passed after the ones above (a later option wins).</summary>
+        public IList<string> ExtraArguments { get; } = new List<string>();
     }
 
     /// <summary>
@@ -35,7 +41,7 @@ namespace KustoConnect.Internal
     /// pipes are drained for the whole life of the process (the last lines of stderr are kept for error messages), so the
     /// emulator can never block on a full pipe.
     /// </summary>
-    internal sealed class EmulatorProcess : IDisposable
+    public sealed class EmulatorProcess : IDisposable
     {
         private const string ReadyMarker = "KUSTOCONNECT_EMULATOR_READY";
         private const int KeptErrorLines = 40;
@@ -57,7 +63,11 @@ namespace KustoConnect.Internal
         /// <summary>Where the running emulator is; set once it is ready.</summary>
         public EmulatorConnection Connection { get; private set; } = null!;
 
+        /// <summary>The emulator's process id.</summary>
         public int ProcessId { get; private set; }
+
+        /// <summary>The JSON of the ready line, as the emulator wrote it (the content of its connection file; no secret).</summary>
+        public string ReadyJson { get; private set; } = "";
 
         /// <summary>True when the data folder is a temporary one created for this process and removed when it stops.</summary>
         public bool OwnsDataDirectory => _ownsDataDirectory;
@@ -79,7 +89,7 @@ namespace KustoConnect.Internal
 
         /// <summary>
         /// The dotnet host to run the emulator with: the one running this PowerShell when it is `dotnet pwsh`, else
-        /// DOTNET_HOST_PATH, DOTNET_ROOT, then PATH. Throws <see cref="EmulatorException"/> (DotnetNotFound) when none.
+        /// DOTNET_HOST_PATH, DOTNET_ROOT, then PATH. Throws <see cref="EmulatorClientException"/> (DotnetNotFound) when none.
         /// </summary>
         public static string FindDotnet()
         {
@@ -117,15 +127,15 @@ namespace KustoConnect.Internal
                 }
             }
 
-            throw new EmulatorException(
-                "DotnetNotFound", ErrorCategory.ObjectNotFound,
+            throw new EmulatorClientException(
+                "DotnetNotFound",
                 "The emulator runs on .NET, but no 'dotnet' host was found (searched DOTNET_HOST_PATH, DOTNET_ROOT and PATH). "
                 + "Install the .NET 10 runtime with ASP.NET Core (the ASP.NET Core Runtime 10 or the .NET 10 SDK) and make sure 'dotnet' is on PATH.");
         }
 
         /// <summary>
         /// Starts the emulator and waits for its ready line. On failure the process is stopped, a temporary data folder
-        /// removed, and an <see cref="EmulatorException"/> thrown with the emulator's stderr.
+        /// removed, and an <see cref="EmulatorClientException"/> thrown with the emulator's stderr.
         /// </summary>
         public static async Task<EmulatorProcess> StartAsync(string dotnet, EmulatorStartInfo info, Action<string> verbose, CancellationToken cancellationToken)
         {
@@ -155,6 +165,8 @@ namespace KustoConnect.Internal
                 arguments.Add(info.WorldFile);
             }
 
+            arguments.AddRange(info.ExtraArguments);
+
             var startInfo = new ProcessStartInfo(dotnet, JoinArguments(arguments))
             {
                 UseShellExecute = false,
@@ -182,7 +194,7 @@ namespace KustoConnect.Internal
             {
                 process.Dispose();
                 emulator.RemoveDataDirectory();
-                throw new EmulatorException("EmulatorStartFailed", ErrorCategory.OpenError, $"Could not run '{dotnet}': {e.Message}", e);
+                throw new EmulatorClientException("EmulatorStartFailed", $"Could not run '{dotnet}': {e.Message}", e);
             }
 
             emulator.ProcessId = process.Id;
@@ -193,6 +205,7 @@ namespace KustoConnect.Internal
                 // Nothing is ever written to the emulator's stdin.
                 process.StandardInput.Close();
                 var line = await emulator.WaitForReadyAsync(info.ReadyTimeout, cancellationToken).ConfigureAwait(false);
+                emulator.ReadyJson = line;
                 emulator.Connection = EmulatorConnection.Parse(line, "the emulator's ready line");
                 verbose($"The emulator (process {emulator.ProcessId}) is ready at {emulator.Connection.Url}.");
                 return emulator;
@@ -238,6 +251,51 @@ namespace KustoConnect.Internal
             RemoveDataDirectory();
         }
 
+        /// <summary>The exit code, once the process has exited; otherwise null.</summary>
+        public int? ExitCode => HasExited ? _process.ExitCode : (int?)null;
+
+        /// <summary>The data folder the emulator runs on.</summary>
+        public string DataDirectory => _dataDirectory;
+
+        /// <summary>The last lines the emulator wrote to stderr.</summary>
+        public string StandardErrorTail
+        {
+            get
+            {
+                lock (_stderrTail)
+                {
+                    return string.Join(Environment.NewLine, _stderrTail);
+                }
+            }
+        }
+
+        /// <summary>Waits until the process has exited (after a signal, say) and both output pipes are read to their end.</summary>
+        /// <param name="timeout">How long to wait.</param>
+        /// <param name="cancellationToken">Cancels the wait.</param>
+        /// <returns>The exit code.</returns>
+        public async Task<int> WaitForExitAsync(TimeSpan timeout, CancellationToken cancellationToken)
+        {
+            var exited = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            _process.Exited += (_, __) => exited.TrySetResult(true);
+            if (HasExited)
+            {
+                exited.TrySetResult(true);
+            }
+
+            using var delay = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var finished = await Task.WhenAny(exited.Task, Task.Delay(timeout, delay.Token)).ConfigureAwait(false);
+            delay.Cancel();
+            cancellationToken.ThrowIfCancellationRequested();
+            if (finished != exited.Task)
+            {
+                throw new EmulatorClientException("EmulatorStopTimeout", $"The emulator (process {ProcessId}) did not exit within {timeout.TotalSeconds:0.#} s.");
+            }
+
+            _process.WaitForExit();
+            return _process.ExitCode;
+        }
+
+        /// <inheritdoc/>
         public void Dispose() => _process.Dispose();
 
         private async Task<string> WaitForReadyAsync(TimeSpan timeout, CancellationToken cancellationToken)
@@ -249,8 +307,8 @@ namespace KustoConnect.Internal
             cancellationToken.ThrowIfCancellationRequested();
             if (finished != _ready.Task)
             {
-                throw new EmulatorException(
-                    "EmulatorStartTimeout", ErrorCategory.OperationTimeout,
+                throw new EmulatorClientException(
+                    "EmulatorStartTimeout",
                     $"The emulator (process {ProcessId}) did not report ready within {timeout.TotalSeconds:0.#} s." + StandardErrorText());
             }
 
@@ -264,8 +322,8 @@ namespace KustoConnect.Internal
                     _process.WaitForExit();
                 }
                 var code = _process.HasExited ? _process.ExitCode.ToString(CultureInfo.InvariantCulture) : "unknown";
-                throw new EmulatorException(
-                    "EmulatorStartFailed", ErrorCategory.OpenError,
+                throw new EmulatorClientException(
+                    "EmulatorStartFailed",
                     $"The emulator exited with code {code} before it was ready." + Advice() + StandardErrorText());
             }
 
@@ -382,7 +440,7 @@ namespace KustoConnect.Internal
         }
 
         /// <summary>A command line whose arguments every platform's .NET splits back exactly (CommandLineToArgvW rules).</summary>
-        internal static string JoinArguments(IEnumerable<string> arguments)
+        public static string JoinArguments(IEnumerable<string> arguments)
         {
             var builder = new StringBuilder();
             foreach (var argument in arguments)
