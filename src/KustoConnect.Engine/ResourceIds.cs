@@ -231,7 +231,7 @@ namespace KustoConnect.Engine
                     return "it has no /providers/" + kind.ProviderNamespace + " part";
                 }
 
-                var scopeProblem = ParseGenericResource(segments, 0, providerIndex, out scope);
+                var scopeProblem = ParseGenericResource(segments, providerIndex, out scope);
                 if (scopeProblem != null)
                 {
                     return "its scope " + scopeProblem;
@@ -318,7 +318,7 @@ namespace KustoConnect.Engine
         }
 
         /// <summary>A resource of any provider in segments [0, end): the prefix, then providers/{ns}/{type}/{name}[/{type}/{name}...].</summary>
-        private static string? ParseGenericResource(string[] segments, int start, int end, out ResourceIdentity? identity)
+        private static string? ParseGenericResource(string[] segments, int end, out ResourceIdentity? identity)
         {
             identity = null;
             var prefixProblem = ParsePrefix(segments, out var subscription, out var group);
@@ -327,7 +327,7 @@ namespace KustoConnect.Engine
                 return prefixProblem;
             }
 
-            var count = end - start - 4;
+            var count = end - 4;
             if (count < 4 || (count % 2) != 0 || !Same(segments[4], "providers"))
             {
                 return "must be a resource id (/subscriptions/.../resourceGroups/.../providers/{namespace}/{type}/{name})";
