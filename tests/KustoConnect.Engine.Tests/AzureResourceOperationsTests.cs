@@ -69,18 +69,7 @@ namespace KustoConnect.Engine.Tests
 
         public AzureResourceOperationsTests(EmulatorFixture fixture) => _host = fixture.Host;
 
-        private ConnectionOptions Options() => new ConnectionOptions
-        {
-            CredentialKind = CredentialKind.ServicePrincipalSecret,
-            TenantId = DefaultWorld.TenantId,
-            ClientId = DefaultWorld.ClientId,
-            ClientSecret = Sessions.Secure(DefaultWorld.ClientSecret),
-            SubscriptionId = DefaultWorld.SubscriptionId,
-            ArmEndpoint = _host.BaseUri,
-            AuthorityHost = _host.BaseUri,
-            TrustedCertificatePath = _host.CertificatePath,
-            EnvironmentName = "Emulator",
-        };
+        private ConnectionOptions Options() => Sessions.ForEmulator(_host, "Emulator");
 
         [Fact]
         public async Task The_resource_groups_of_the_subscription_are_listed()

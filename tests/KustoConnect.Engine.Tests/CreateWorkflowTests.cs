@@ -17,17 +17,7 @@ namespace KustoConnect.Engine.Tests
 
         private static DatabaseRef Database => DatabaseRef.Create(DefaultWorld.SubscriptionId, DefaultWorld.ResourceGroup, DefaultWorld.ClusterName, DefaultWorld.DatabaseName);
 
-        private KustoSession Session() => KustoSession.Create(new ConnectionOptions
-        {
-            CredentialKind = CredentialKind.ServicePrincipalSecret,
-            TenantId = DefaultWorld.TenantId,
-            ClientId = DefaultWorld.ClientId,
-            ClientSecret = Sessions.Secure(DefaultWorld.ClientSecret),
-            SubscriptionId = DefaultWorld.SubscriptionId,
-            ArmEndpoint = _host.BaseUri,
-            AuthorityHost = _host.BaseUri,
-            TrustedCertificatePath = _host.CertificatePath,
-        });
+        private KustoSession Session() => KustoSession.Create(Sessions.ForEmulator(_host));
 
         [Fact]
         public async Task CreateAsync_checks_existence_chooses_the_policy_reads_the_cluster_then_puts_and_refuses_a_second_create()

@@ -320,18 +320,7 @@ namespace KustoConnect.Engine.Tests
             Assert.Equal(target.ResourceId, Uri.UnescapeDataString(sent.Path.Split('?')[0]), ignoreCase: true);
         }
 
-        private ConnectionOptions EmulatorOptions() => new ConnectionOptions
-        {
-            CredentialKind = CredentialKind.ServicePrincipalSecret,
-            TenantId = DefaultWorld.TenantId,
-            ClientId = DefaultWorld.ClientId,
-            ClientSecret = Sessions.Secure(DefaultWorld.ClientSecret),
-            SubscriptionId = DefaultWorld.SubscriptionId,
-            ArmEndpoint = _host.BaseUri,
-            AuthorityHost = _host.BaseUri,
-            TrustedCertificatePath = _host.CertificatePath,
-            EnvironmentName = "Emulator",
-        };
+        private ConnectionOptions EmulatorOptions() => Sessions.ForEmulator(_host, "Emulator");
 
         private static Request NewRequest(RequestMethod method, string path)
         {

@@ -19,17 +19,7 @@ namespace KustoConnect.Engine.Tests
 
         private static DatabaseRef Database => DatabaseRef.Create(DefaultWorld.SubscriptionId, DefaultWorld.ResourceGroup, DefaultWorld.ClusterName, DefaultWorld.DatabaseName);
 
-        private KustoSession Session() => KustoSession.Create(new ConnectionOptions
-        {
-            CredentialKind = CredentialKind.ServicePrincipalSecret,
-            TenantId = DefaultWorld.TenantId,
-            ClientId = DefaultWorld.ClientId,
-            ClientSecret = Sessions.Secure(DefaultWorld.ClientSecret),
-            SubscriptionId = DefaultWorld.SubscriptionId,
-            ArmEndpoint = _host.BaseUri,
-            AuthorityHost = _host.BaseUri,
-            TrustedCertificatePath = _host.CertificatePath,
-        });
+        private KustoSession Session() => KustoSession.Create(Sessions.ForEmulator(_host));
 
         [Fact]
         public async Task The_PATCH_carries_the_kind_and_only_the_set_properties_normalized_and_nothing_is_read_first()

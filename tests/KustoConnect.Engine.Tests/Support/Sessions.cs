@@ -27,6 +27,20 @@ namespace KustoConnect.Engine.Tests.Support
             return Encode("{\"alg\":\"none\",\"typ\":\"JWT\"}") + "." + Encode(payloadJson) + ".c2lnbmF0dXJl";
         }
 
+        /// <summary>The emulator's demo service principal, signed in over the emulator's pinned certificate.</summary>
+        internal static ConnectionOptions ForEmulator(KustoConnect.Emulator.EmulatorHost host, string? environmentName = null) => new ConnectionOptions
+        {
+            CredentialKind = CredentialKind.ServicePrincipalSecret,
+            TenantId = KustoConnect.Emulator.DefaultWorld.TenantId,
+            ClientId = KustoConnect.Emulator.DefaultWorld.ClientId,
+            ClientSecret = Secure(KustoConnect.Emulator.DefaultWorld.ClientSecret),
+            SubscriptionId = KustoConnect.Emulator.DefaultWorld.SubscriptionId,
+            ArmEndpoint = host.BaseUri,
+            AuthorityHost = host.BaseUri,
+            TrustedCertificatePath = host.CertificatePath,
+            EnvironmentName = environmentName,
+        };
+
         internal const string Token = "eyJ0eXAiOiJKV1QifQ.eyJzdWIiOiJ0ZXN0In0.replay-token-value";
 
         /// <summary>A session that signs requests with a fixed token and sends them to <paramref name="handler"/>; short intervals.</summary>
