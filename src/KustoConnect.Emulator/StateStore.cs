@@ -75,6 +75,7 @@ internal sealed class StateStore : IDisposable
     /// <summary>Applied operations, earliest end first: the purge takes from the front.</summary>
     private readonly SortedSet<(long End, string Id)> finished = new(ByEnd);
 
+    private readonly HashSet<string> readPool = new(StringComparer.Ordinal);
     private readonly ArrayBufferWriter<byte> line = new(4096);
     private readonly Utf8JsonWriter lineWriter;
     private FileStream journal;
@@ -102,6 +103,8 @@ internal sealed class StateStore : IDisposable
         {
             Replay(journalPath);
         }
+
+        readPool.Clear();
 
         if (meta.TryGetValue(WorldKey, out var stored))
         {
@@ -495,6 +498,7 @@ internal sealed class StateStore : IDisposable
         foreach (var row in connections.Values)
         {
             WriteRow(writer, row);
+            FlushSome(writer);
         }
 
         writer.WriteEndArray();
@@ -502,10 +506,20 @@ internal sealed class StateStore : IDisposable
         foreach (var op in operations.Values)
         {
             WriteOperation(writer, op);
+            FlushSome(writer);
         }
 
         writer.WriteEndArray();
         writer.WriteEndObject();
+    }
+
+    /// <summary>A writer on a stream keeps everything until flushed: hand it to the file every 64 KiB, not at the end.</summary>
+    private static void FlushSome(Utf8JsonWriter writer)
+    {
+        if (writer.BytesPending >= 64 * 1024)
+        {
+            writer.Flush();
+        }
     }
 
     private static void WriteChange(Utf8JsonWriter writer, Change change)
@@ -698,7 +712,7 @@ internal sealed class StateStore : IDisposable
         }
     }
 
-    private static List<Change> ReadChanges(ReadOnlyMemory<byte> json)
+    private List<Change> ReadChanges(ReadOnlyMemory<byte> json)
     {
         using var document = JsonDocument.Parse(json);
         var changes = new List<Change>();
@@ -722,15 +736,27 @@ internal sealed class StateStore : IDisposable
         return changes;
     }
 
-    private static DataConnectionRow ReadRow(JsonElement e) => new(
-        Str(e, "key"), Str(e, "parent"), Str(e, "id"), Str(e, "name"), Str(e, "kind"), Str(e, "location"),
-        JsonNode.Parse(e.GetProperty("properties").GetRawText()) as JsonObject ?? new JsonObject(), Str(e, "provisioningState"));
+    private DataConnectionRow ReadRow(JsonElement e) => new(
+        Str(e, "key"), Pooled(Str(e, "parent")), Str(e, "id"), Str(e, "name"), Pooled(Str(e, "kind")), Pooled(Str(e, "location")),
+        JsonNode.Parse(e.GetProperty("properties").GetRawText()) as JsonObject ?? new JsonObject(), Pooled(Str(e, "provisioningState")));
 
-    private static OperationRow ReadOperation(JsonElement e) => new(
-        Str(e, "id"), Str(e, "subscriptionId"), Str(e, "location"), Str(e, "kind"), Str(e, "resourceKey"),
+    private OperationRow ReadOperation(JsonElement e) => new(
+        Str(e, "id"), Pooled(Str(e, "subscriptionId")), Pooled(Str(e, "location")), Pooled(Str(e, "kind")), Str(e, "resourceKey"),
         new DateTime(e.GetProperty("start").GetInt64(), DateTimeKind.Utc), new DateTime(e.GetProperty("end").GetInt64(), DateTimeKind.Utc),
-        Str(e, "outcome"), e.GetProperty("errorCode").GetString(), e.GetProperty("errorMessage").GetString(), e.GetProperty("result").GetString(),
-        e.GetProperty("applied").GetBoolean());
+        Pooled(Str(e, "outcome")), e.GetProperty("errorCode").GetString() is { } code ? Pooled(code) : null,
+        e.GetProperty("errorMessage").GetString(), e.GetProperty("result").GetString(), e.GetProperty("applied").GetBoolean());
+
+    /// <summary>One instance of each of the few values that repeat in every record read back (subscription, location, kind, state).</summary>
+    private string Pooled(string value)
+    {
+        if (readPool.TryGetValue(value, out var pooled))
+        {
+            return pooled;
+        }
+
+        readPool.Add(value);
+        return value;
+    }
 
     private static string Str(JsonElement e, string name) =>
         e.GetProperty(name).GetString() ?? throw new FormatException($"'{name}' is null.");
@@ -788,8 +814,12 @@ internal sealed class StateStore : IDisposable
                     RemoveOperation(previous);
                 }
 
-                operations[c.Operation.Id] = c.Operation;
-                (c.Operation.Applied ? finished : pending).Add((c.Operation.End.Ticks, c.Operation.Id));
+                // An operation of a data connection shares its key string (the largest part of an operation in memory).
+                var added = connections.TryGetValue(c.Operation.ResourceKey, out var target) && !ReferenceEquals(target.Key, c.Operation.ResourceKey)
+                    ? c.Operation with { ResourceKey = target.Key }
+                    : c.Operation;
+                operations[added.Id] = added;
+                (added.Applied ? finished : pending).Add((added.End.Ticks, added.Id));
                 break;
             case MarkApplied c:
                 if (operations.TryGetValue(c.Id, out var op) && !op.Applied)
