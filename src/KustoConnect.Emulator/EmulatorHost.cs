@@ -19,7 +19,7 @@ namespace KustoConnect.Emulator;
 
 /// <summary>
 /// A running emulator of Azure Resource Manager and Entra ID on https://127.0.0.1:{port}/, with its own certificate and
-/// its state in SQLite in the data directory. Start it with <see cref="StartAsync(EmulatorOptions, CancellationToken)"/>.
+/// its state in the data directory (a snapshot and a journal, see StateStore; no native code). Start it with <see cref="StartAsync(EmulatorOptions, CancellationToken)"/>.
 /// </summary>
 public sealed class EmulatorHost : IAsyncDisposable
 {
@@ -58,7 +58,7 @@ public sealed class EmulatorHost : IAsyncDisposable
     /// <summary>The public part of the certificate the emulator serves.</summary>
     public X509Certificate2 Certificate { get; }
 
-    /// <summary>The folder holding the database and the certificate.</summary>
+    /// <summary>The folder holding the state (snapshot and journal) and the certificate.</summary>
     public string DataDirectory { get; }
 
     /// <summary>Requests served so far (method, path with query, status), in order. Admin API calls are not included.</summary>
@@ -109,7 +109,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         {
             folderLock = DataDirectoryLock.Acquire(dataDirectory);
             var worldFile = options.WorldFile is null ? null : Path.GetFullPath(options.WorldFile);
-            store = new StateStore(DataDirectoryPaths.Database(dataDirectory), worldFile);
+            store = new StateStore(dataDirectory, worldFile);
             certificate = CertificateStore.LoadOrCreate(dataDirectory);
             var settings = new EmulatorSettings { OperationDuration = options.OperationDuration };
             var faults = new FaultInjector();
@@ -426,9 +426,4 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
         }
     }
-}
-
-internal static class DataDirectoryPaths
-{
-    public static string Database(string dataDirectory) => Path.Combine(dataDirectory, "emulator.db");
 }

@@ -8,7 +8,7 @@ public sealed class EmulatorOptions
     /// <summary>The loopback port to listen on; 0 picks a free port.</summary>
     public int Port { get; set; }
 
-    /// <summary>Folder for the SQLite database and the certificate; null creates a temporary folder that is deleted on dispose.</summary>
+    /// <summary>Folder for the state (snapshot and journal) and the certificate; null creates a temporary folder that is deleted on dispose.</summary>
     public string? DataDirectory { get; set; }
 
     /// <summary>When set, <see cref="DataDirectory"/> is removed when the emulator stops, as a temporary folder is.</summary>

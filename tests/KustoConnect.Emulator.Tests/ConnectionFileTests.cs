@@ -70,7 +70,7 @@ public sealed class ConnectionFileTests : IDisposable
         Assert.Equal(0, await emulator.TerminateAsync());
 
         Assert.False(File.Exists(path));
-        Assert.True(File.Exists(Path.Combine(dataDirectory, "emulator.db")), "the state itself is kept");
+        Assert.True(File.Exists(Path.Combine(dataDirectory, StateStore.SnapshotFileName)), "the state itself is kept");
     }
 
     [Fact]

@@ -133,6 +133,74 @@ public sealed class DurabilityTests : IAsyncLifetime
         Assert.Single(matching);
     }
 
+    [Fact]
+    public async Task A_restart_after_many_operations_keeps_exactly_the_state_the_clients_saw()
+    {
+        const int count = 30;
+        var operationUrls = new List<string>();
+        string listBefore;
+        var operationsBefore = new List<string>();
+        await using (var first = await EmulatorChildProcess.StartAsync(dataDirectory, operationDurationSeconds: 0))
+        {
+            // Creates, updates of every other one, deletes of every fifth: each one a long-running operation, finished
+            // at once (duration 0) and applied by the next request.
+            var names = Enumerable.Range(0, count).Select(i => $"many-{i:D2}").ToList();
+            var groups = new List<string>();
+            foreach (var name in names)
+            {
+                groups.Add(await NewConsumerGroupAsync(first));
+                using var put = await first.SendAsync(HttpMethod.Put, DataConnectionPath(name), EmulatorFixture.IotHubConnection(groups[^1]));
+                Assert.Equal(HttpStatusCode.Created, put.StatusCode);
+                operationUrls.Add(EmulatorFixture.Header(put, "Azure-AsyncOperation"));
+            }
+
+            for (var i = 0; i < count; i += 2)
+            {
+                using var update = await first.SendAsync(HttpMethod.Put, DataConnectionPath(names[i]),
+                    EmulatorFixture.IotHubConnection(groups[i], table: DefaultWorld.TelemetryTable, mapping: DefaultWorld.TelemetryJsonMapping, format: "JSON"));
+                Assert.Equal(HttpStatusCode.OK, update.StatusCode);
+                operationUrls.Add(EmulatorFixture.Header(update, "Azure-AsyncOperation"));
+            }
+
+            for (var i = 0; i < count; i += 5)
+            {
+                using var delete = await first.SendAsync(HttpMethod.Delete, DataConnectionPath(names[i]));
+                Assert.Equal(HttpStatusCode.Accepted, delete.StatusCode);
+                operationUrls.Add(EmulatorFixture.Header(delete, "Azure-AsyncOperation"));
+            }
+
+            listBefore = await ListAsync(first);
+            foreach (var url in operationUrls)
+            {
+                operationsBefore.Add(await OperationAsync(first, url));
+            }
+
+            await first.KillAsync();
+        }
+
+        Assert.Equal(count - count / 5, JsonNode.Parse(listBefore)!["value"]!.AsArray().Count);
+        await using var second = await EmulatorChildProcess.StartAsync(dataDirectory, operationDurationSeconds: 0);
+        Assert.Equal(listBefore, await ListAsync(second));
+        for (var i = 0; i < operationUrls.Count; i++)
+        {
+            Assert.Equal(operationsBefore[i], await OperationAsync(second, operationUrls[i]));
+        }
+
+        static async Task<string> ListAsync(EmulatorChildProcess emulator)
+        {
+            using var list = await emulator.SendAsync(HttpMethod.Get, $"{EmulatorFixture.Database}/dataConnections?{ApiVersion}");
+            Assert.Equal(HttpStatusCode.OK, list.StatusCode);
+            return (await EmulatorFixture.ReadJsonAsync(list)).ToJsonString();
+        }
+
+        static async Task<string> OperationAsync(EmulatorChildProcess emulator, string url)
+        {
+            using var response = await emulator.SendAsync(HttpMethod.Get, EmulatorChildProcess.PathOf(url));
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+            return (await EmulatorFixture.ReadJsonAsync(response)).ToJsonString();
+        }
+    }
+
     private static bool Same(JsonNode sent, JsonNode stored) =>
         new[] { "consumerGroup", "tableName", "mappingRuleName", "dataFormat", "iotHubResourceId", "sharedAccessPolicyName" }
             .All(p => string.Equals(sent[p]?.GetValue<string>(), stored[p]?.GetValue<string>(), StringComparison.OrdinalIgnoreCase));

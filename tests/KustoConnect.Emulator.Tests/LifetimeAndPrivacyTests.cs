@@ -72,7 +72,10 @@ public sealed class LifetimeAndPrivacyTests : IDisposable
 
         Assert.Equal(OwnerOnlyDirectory, File.GetUnixFileMode(folder));
         Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(Path.Combine(folder, "emulator.pfx")));
-        Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(Path.Combine(folder, "emulator.db")));
+        Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(Path.Combine(folder, StateStore.SnapshotFileName)));
+        var journals = Directory.GetFiles(folder, StateStore.JournalFilePrefix + "*");
+        Assert.Single(journals);
+        Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(journals[0]));
         Assert.Equal(OwnerOnlyFile, File.GetUnixFileMode(Path.Combine(folder, "emulator.lock")));
     }
 
