@@ -51,6 +51,7 @@ namespace KustoConnect.Engine
             EnvironmentName = options.EnvironmentName;
             _subscriptionId = options.SubscriptionId ?? DefaultSubscription(options);
             _scope = ScopeOf(options.Audience);
+            SystemTrustWarmUp.Start();
 
             HttpPipelineTransport? transport = settings.Transport;
             if (transport == null && options.TrustedCertificatePath != null)
@@ -67,7 +68,7 @@ namespace KustoConnect.Engine
             TenantId = plan.TenantId;
             AccountId = plan.AccountId;
 
-            var armOptions = new ArmClientOptions { Environment = new ArmEnvironment(options.ArmEndpoint, options.Audience) };
+            var armOptions = new ArmClientOptions { Environment = new ArmEnvironment(options.ArmEndpoint, ArmAudienceOf(options.Audience)) };
             armOptions.SetApiVersion(new ResourceType("Microsoft.Kusto/clusters/databases/dataConnections"), KustoApiVersion);
             armOptions.Retry.Delay = settings.RetryDelay;
             armOptions.AddPolicy(new RequestPathGuardPolicy(), HttpPipelinePosition.PerCall);
@@ -211,14 +212,22 @@ namespace KustoConnect.Engine
             AccessToken token;
             try
             {
-                token = await _credential.GetTokenAsync(new TokenRequestContext(new[] { _scope }), cancellationToken).ConfigureAwait(false);
+                // Exactly the request the ARM pipeline makes (same scope, CAE enabled), so its first call finds this token in
+                // the credential's cache instead of asking Entra ID a second time.
+                token = await _credential.GetTokenAsync(new TokenRequestContext(new[] { _scope }, isCaeEnabled: true), cancellationToken).ConfigureAwait(false);
             }
             catch (AuthenticationFailedException ex)
             {
                 throw SignInErrors.Explain(ErrorTranslator.Authentication(ex, Describe(), _secret), CredentialKind);
             }
 
-            // A managed identity or a token provider tells who it is only in its token.
+            // A managed identity or a token provider tells who it is only in its token; a service principal's tenant and
+            // client id are known, so its token is not read.
+            if (TenantId != null && AccountId != null && CredentialKind != CredentialKind.ManagedIdentity)
+            {
+                return;
+            }
+
             var claims = TokenClaims.Read(token.Token);
             if (TenantId == null)
             {
@@ -281,6 +290,12 @@ namespace KustoConnect.Engine
 
         public override string ToString() =>
             "KustoSession(" + (EnvironmentName ?? ArmEndpoint.ToString()) + ", " + CredentialKind + ", " + (AccountId ?? "unknown account") + ")";
+
+        /// <summary>
+        /// The audience as ArmEnvironment wants it: it appends "/.default" itself, so a trailing slash would make its scope
+        /// "https://management.azure.com//.default", a different entry in the token cache from <see cref="ScopeOf"/>'s.
+        /// </summary>
+        internal static string ArmAudienceOf(string audience) => audience.TrimEnd('/');
 
         internal static string ScopeOf(string audience) =>
             audience.EndsWith("/", StringComparison.Ordinal) ? audience + ".default" : audience + "/.default";

@@ -88,5 +88,59 @@ namespace KustoConnect.Engine.Tests
             Assert.All(lines, l => Assert.DoesNotContain(Sessions.Token, l, StringComparison.Ordinal));
             Assert.All(lines, l => Assert.DoesNotContain("Bearer", l, StringComparison.Ordinal));
         }
+
+        [Theory]
+        [InlineData(true, 2)]
+        [InlineData(false, 0)]
+        public async Task Records_are_built_only_for_an_observer_that_shows_them(bool shown, int expected)
+        {
+            const string Uri = "https://management.example/subscriptions/s/resourcegroups?api-version=2024-04-13";
+            var handler = new ScriptedHandler()
+                .On("GET", Uri, 200, "{\"value\":[]}")
+                .On("GET", Uri, 200, "{\"value\":[]}");
+            using var client = new System.Net.Http.HttpClient(handler);
+            var options = new FilteringTestOptions { Transport = new Azure.Core.Pipeline.HttpClientTransport(client) };
+            options.Retry.MaxRetries = 0;
+            var pipeline = Azure.Core.Pipeline.HttpPipelineBuilder.Build(options, new HttpDebugPolicy());
+            var observer = new FilteringObserver(shown);
+
+            using (new OperationContext(observer, "Reading").Enter())
+            {
+                for (var i = 0; i < 2; i++)
+                {
+                    using var message = pipeline.CreateMessage();
+                    message.Request.Method = Azure.Core.RequestMethod.Get;
+                    message.Request.Uri.Reset(new Uri(Uri));
+                    await pipeline.SendAsync(message, CancellationToken.None);
+                    Assert.Equal(200, message.Response.Status);
+                }
+            }
+
+            Assert.Equal(2, handler.Sent.Count);
+            Assert.Equal(expected, observer.Inner.Debug.Count);
+        }
+
+        private sealed class FilteringTestOptions : Azure.Core.ClientOptions
+        {
+        }
+
+        private sealed class FilteringObserver : IDebugFilteringObserver
+        {
+            internal FilteringObserver(bool shown) => IsDebugEnabled = shown;
+
+            public bool IsDebugEnabled { get; }
+
+            internal RecordingObserver Inner { get; } = new RecordingObserver();
+
+            public void OnProgress(OperationProgress progress) => Inner.OnProgress(progress);
+
+            public void OnVerbose(string message) => Inner.OnVerbose(message);
+
+            public void OnDebug(string message) => Inner.OnDebug(message);
+
+            public void OnUserMessage(string message) => Inner.OnUserMessage(message);
+
+            public void OnWarning(string message) => Inner.OnWarning(message);
+        }
     }
 }

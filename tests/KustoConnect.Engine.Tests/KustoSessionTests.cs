@@ -36,6 +36,33 @@ namespace KustoConnect.Engine.Tests
         }
 
         [Theory]
+        [InlineData("https://management.azure.com/")]
+        [InlineData("https://management.azure.com")]
+        [InlineData("https://management.usgovcloudapi.net/")]
+        public void The_sign_in_scope_is_the_scope_the_ARM_pipeline_asks_for(string audience)
+        {
+            // ArmEnvironment appends "/.default" itself: its scope must be the sign-in's, or the first ARM call misses the cache.
+            var arm = new Azure.ResourceManager.ArmEnvironment(new Uri("https://management.example/"), KustoSession.ArmAudienceOf(audience));
+
+            Assert.Equal(KustoSession.ScopeOf(audience), arm.DefaultScope);
+            Assert.DoesNotContain("//.default", arm.DefaultScope, StringComparison.Ordinal);
+        }
+
+        [Fact]
+        public async Task Creating_a_session_starts_reading_the_machine_CA_store_once_per_process_on_Linux_only()
+        {
+            using (KustoSession.Create(ServicePrincipal()))
+            {
+            }
+
+            // Started by this or an earlier session: a second start does nothing, and the read ends without an error.
+            Assert.False(KustoConnect.Engine.Internal.SystemTrustWarmUp.Start());
+            await KustoConnect.Engine.Internal.SystemTrustWarmUp.Completion.WaitAsync(TimeSpan.FromMinutes(1));
+            Assert.Equal(System.Runtime.InteropServices.RuntimeInformation.IsOSPlatform(System.Runtime.InteropServices.OSPlatform.Linux), KustoConnect.Engine.Internal.SystemTrustWarmUp.Applies);
+            Assert.True(KustoConnect.Engine.Internal.SystemTrustWarmUp.Completion.IsCompletedSuccessfully);
+        }
+
+        [Theory]
         [InlineData(nameof(ConnectionOptions.TenantId), "MissingTenantId")]
         [InlineData(nameof(ConnectionOptions.ClientId), "MissingClientId")]
         [InlineData(nameof(ConnectionOptions.ClientSecret), "MissingClientSecret")]

@@ -75,5 +75,23 @@ namespace KustoConnect.Tests
                 Assert.Contains(records, r => Regex.IsMatch(r, "^HTTP POST \\S+/checkNameAvailability\\?api-version=2024-04-13 -> 200 in \\d+ ms"));
             }
         }
+
+        [Theory]
+        [InlineData("$DebugPreference = 'Continue'; ", "", true)]
+        [InlineData("$DebugPreference = 'Continue'; ", " -Debug:$false", false)]
+        [InlineData("", " -Debug", true)]
+        [InlineData("", "", false)]
+        public void The_command_decides_from_Debug_or_DebugPreference_whether_HTTP_records_are_built(string preference, string debug, bool shown)
+        {
+            var (_, shell) = _session.Run(
+                preference + "Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase" + debug);
+
+            using (shell)
+            {
+                Assert.Empty(shell.Streams.Error);
+                var records = shell.Streams.Debug.Select(d => d.Message).Where(m => m.StartsWith("HTTP GET ", StringComparison.Ordinal)).ToList();
+                Assert.Equal(shown ? 1 : 0, records.Count);
+            }
+        }
     }
 }

@@ -79,6 +79,45 @@ Describe 'Connect-KustoAccount, each way a runbook signs in' {
     }
 }
 
+Describe 'A sign-in asks Entra ID once: the first ARM call reuses its token' {
+    # Connect-KustoAccount asks for exactly the token the ARM pipeline asks for (same scope, CAE enabled), so the
+    # first command finds it in the credential's cache: one token request, then the command's own request.
+    AfterEach {
+        Disconnect-KustoAccount
+        foreach ($name in $script:variables) { [Environment]::SetEnvironmentVariable($name, $null) }
+    }
+
+    It 'makes one token request for <Way> before the first list' -ForEach @(
+        @{ Way = 'a service principal with a secret' }
+        @{ Way = 'the AZURE_* environment variables' }
+        @{ Way = 'a managed identity' }
+    ) {
+        Clear-EmulatorRequest -Emulator $script:emulator
+        switch ($Way) {
+            'a service principal with a secret' { $null = Connect-TestEmulator -Emulator $script:emulator }
+            'the AZURE_* environment variables' {
+                $env:AZURE_TENANT_ID = $script:emulator.TenantId
+                $env:AZURE_CLIENT_ID = '5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978'
+                $env:AZURE_CLIENT_SECRET = $script:demoSecret
+                $null = Connect-KustoAccount -EnvironmentVariables @script:endpoints -ErrorAction Stop
+            }
+            'a managed identity' {
+                $env:IDENTITY_ENDPOINT = [uri]::new([uri] $script:emulator.Url, 'msi/token').AbsoluteUri
+                $env:IDENTITY_HEADER = $script:identityHeader
+                $null = Connect-KustoAccount -Identity @script:endpoints -ErrorAction Stop
+            }
+        }
+        $null = Get-KustoDataConnection @script:database -ErrorAction Stop
+        $null = Get-KustoDataConnection @script:database -ErrorAction Stop
+        $requests = @(Get-EmulatorRequest -Emulator $script:emulator)
+        $tokens = @($requests | Where-Object { $_.path -match '/oauth2/v2\.0/token$|^/msi/token' })
+        $tokens.Count | Should -Be 1 -Because ($requests | ForEach-Object { "$($_.method) $($_.path)" } | Out-String)
+        $lists = @($requests | Where-Object { $_.method -eq 'GET' -and $_.path -match '/dataConnections(\?|$)' })
+        $lists.Count | Should -Be 2
+        [array]::IndexOf($requests, $tokens[0]) | Should -BeLessThan ([array]::IndexOf($requests, $lists[0]))
+    }
+}
+
 Describe 'Secrets never reach an output stream or a transcript' {
     AfterEach {
         Disconnect-KustoAccount

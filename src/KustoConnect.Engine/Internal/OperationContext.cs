@@ -49,6 +49,9 @@ namespace KustoConnect.Engine.Internal
 
         internal void Debug(string message) => Observer?.OnDebug(message);
 
+        /// <summary>Whether a debug record would be shown: build one only then (an HTTP record formats and redacts bodies).</summary>
+        internal bool DebugEnabled => Observer is IDebugFilteringObserver filtering ? filtering.IsDebugEnabled : Observer != null;
+
         /// <summary>Reports the state carried by a poll (or final) response.</summary>
         internal void ReportProgress(Response? response, bool completed)
         {

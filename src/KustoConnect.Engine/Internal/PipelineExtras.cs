@@ -133,7 +133,10 @@ namespace KustoConnect.Engine.Internal
             }
             finally
             {
-                context?.Debug(Describe(message, stopwatch.Elapsed, failure));
+                if (context != null && context.DebugEnabled)
+                {
+                    context.Debug(Describe(message, stopwatch.Elapsed, failure));
+                }
             }
         }
 
@@ -153,7 +156,10 @@ namespace KustoConnect.Engine.Internal
             }
             finally
             {
-                context?.Debug(Describe(message, stopwatch.Elapsed, failure));
+                if (context != null && context.DebugEnabled)
+                {
+                    context.Debug(Describe(message, stopwatch.Elapsed, failure));
+                }
             }
         }
 
@@ -429,7 +435,10 @@ namespace KustoConnect.Engine.Internal
             }
             finally
             {
-                context?.Debug(HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
+                if (context != null && context.DebugEnabled)
+                {
+                    context.Debug(HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
+                }
             }
         }
 
@@ -449,7 +458,10 @@ namespace KustoConnect.Engine.Internal
             }
             finally
             {
-                context?.Debug(HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
+                if (context != null && context.DebugEnabled)
+                {
+                    context.Debug(HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
+                }
             }
         }
     }

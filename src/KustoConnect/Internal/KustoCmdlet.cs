@@ -385,8 +385,23 @@ namespace KustoConnect.Internal
             _disposed = true;
         }
 
+        /// <summary>
+        /// Whether the command's debug records are shown: -Debug (or -Debug:$false) decides; otherwise $DebugPreference as
+        /// the command sees it, where SilentlyContinue and Ignore drop them (anything unexpected counts as shown).
+        /// </summary>
+        internal static bool DebugRecordsShown(PSCmdlet command)
+        {
+            if (command.MyInvocation.BoundParameters.TryGetValue("Debug", out var debug) && debug is SwitchParameter given)
+            {
+                return given.IsPresent;
+            }
+
+            return !(command.GetVariableValue("DebugPreference") is ActionPreference preference)
+                || (preference != ActionPreference.SilentlyContinue && preference != ActionPreference.Ignore);
+        }
+
         /// <summary>Collects engine callbacks (any thread) as actions for the pipeline thread.</summary>
-        private sealed class QueueObserver : IOperationObserver
+        private sealed class QueueObserver : IDebugFilteringObserver
         {
             private readonly BlockingCollection<Action> _queue;
             private readonly Cmdlet _cmdlet;
@@ -397,7 +412,11 @@ namespace KustoConnect.Internal
             {
                 _queue = queue;
                 _cmdlet = cmdlet;
+                IsDebugEnabled = !(cmdlet is PSCmdlet command) || DebugRecordsShown(command);
             }
+
+            /// <summary>Decided once, on the pipeline thread, when the call starts.</summary>
+            public bool IsDebugEnabled { get; }
 
             public void OnProgress(OperationProgress progress)
             {
