@@ -9,6 +9,7 @@ namespace KustoConnect.Engine
         /// <summary>Azure PowerShell's well-known public client id (the one Az.Accounts signs people in with).</summary>
         public const string DefaultPublicClientId = "1950a258-227b-4e31-a9cf-717495945fc2";
 
+        /// <summary>How the session signs in; decides which of the other credential properties are required.</summary>
         public CredentialKind CredentialKind { get; set; }
 
         /// <summary>
@@ -23,8 +24,10 @@ namespace KustoConnect.Engine
         /// </summary>
         public string? ClientId { get; set; }
 
+        /// <summary>The service principal's client secret (<see cref="CredentialKind.ServicePrincipalSecret"/>).</summary>
         public SecureString? ClientSecret { get; set; }
 
+        /// <summary>The bearer token to send as is (<see cref="CredentialKind.AccessToken"/>); its claims name the tenant and account.</summary>
         public SecureString? AccessToken { get; set; }
 
         /// <summary>A PFX/PKCS#12 or PEM file holding the certificate and its private key (<see cref="CredentialKind.ServicePrincipalCertificate"/>).</summary>
@@ -42,6 +45,10 @@ namespace KustoConnect.Engine
         /// <summary>Hands out tokens for <see cref="CredentialKind.TokenProvider"/>.</summary>
         public IAccessTokenProvider? TokenProvider { get; set; }
 
+        /// <summary>
+        /// The subscription used when a command names none (<see cref="KustoSession.SubscriptionId"/>); for
+        /// <see cref="CredentialKind.EnvironmentVariables"/> it defaults to AZURE_SUBSCRIPTION_ID.
+        /// </summary>
         public string? SubscriptionId { get; set; }
 
         /// <summary>ARM's endpoint; https only (Azure.Core refuses bearer tokens over plain http).</summary>

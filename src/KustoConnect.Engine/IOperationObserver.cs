@@ -5,6 +5,8 @@ namespace KustoConnect.Engine
     /// <summary>Receives what an operation does, so that the caller can show it (Write-Progress, Write-Verbose).</summary>
     public interface IOperationObserver
     {
+        /// <summary>The state of a long-running operation after each poll (cmdlets write it as a progress record).</summary>
+        /// <param name="progress">The poll's state.</param>
         void OnProgress(OperationProgress progress);
 
         /// <summary>One line per HTTP exchange, e.g. "PUT https://.../dataConnections/x?api-version=2024-04-13 -> 201 (correlation id ...)".</summary>
