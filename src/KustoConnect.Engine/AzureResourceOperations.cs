@@ -34,6 +34,9 @@ namespace KustoConnect.Engine
     {
         private static readonly char[] RightSeparators = { ',', ' ' };
 
+        /// <summary>A policy as ARM lists it.</summary>
+        /// <param name="keyName">The policy's name.</param>
+        /// <param name="rights">Its rights as ARM spells them, e.g. "RegistryRead, ServiceConnect"; null for none.</param>
         public IotHubAccessPolicy(string keyName, string rights)
         {
             KeyName = keyName ?? throw new ArgumentNullException(nameof(keyName));

@@ -3,44 +3,13 @@ using System.Security;
 
 namespace KustoConnect.Engine
 {
-    /// <summary>How the session signs in.</summary>
-    public enum CredentialKind
-    {
-        /// <summary>A service principal (client id + client secret) through the client-credentials flow.</summary>
-        ServicePrincipalSecret,
-
-        /// <summary>A bearer token obtained elsewhere (e.g. Get-AzAccessToken), used as is.</summary>
-        AccessToken,
-
-        /// <summary>A service principal signing a client assertion with a certificate (file or Windows certificate store).</summary>
-        ServicePrincipalCertificate,
-
-        /// <summary>The managed identity of the host (App Service, Azure Automation, Functions, VMs), system- or user-assigned.</summary>
-        ManagedIdentity,
-
-        /// <summary>
-        /// A service principal described by environment variables: AZURE_TENANT_ID and AZURE_CLIENT_ID with AZURE_CLIENT_SECRET,
-        /// AZURE_CLIENT_CERTIFICATE_PATH (and AZURE_CLIENT_CERTIFICATE_PASSWORD) or AZURE_FEDERATED_TOKEN_FILE (workload identity).
-        /// </summary>
-        EnvironmentVariables,
-
-        /// <summary>Tokens handed out on demand by the host, e.g. the signed-in Az.Accounts context (see <see cref="IAccessTokenProvider"/>).</summary>
-        TokenProvider,
-
-        /// <summary>
-        /// A person, through the device-code flow of a public client (Azure PowerShell's unless <see cref="ConnectionOptions.ClientId"/>
-        /// names another): the service's "open the page ... and enter the code ..." message reaches
-        /// <see cref="IOperationObserver.OnUserMessage"/> while <see cref="KustoSession.SignInAsync(IOperationObserver, System.Threading.CancellationToken)"/> waits.
-        /// </summary>
-        DeviceCode,
-    }
-
     /// <summary>What <see cref="KustoSession.Create(ConnectionOptions)"/> needs. Checked without any network call.</summary>
     public sealed class ConnectionOptions
     {
         /// <summary>Azure PowerShell's well-known public client id (the one Az.Accounts signs people in with).</summary>
         public const string DefaultPublicClientId = "1950a258-227b-4e31-a9cf-717495945fc2";
 
+        /// <summary>How the session signs in; decides which of the other credential properties are required.</summary>
         public CredentialKind CredentialKind { get; set; }
 
         /// <summary>
@@ -55,8 +24,10 @@ namespace KustoConnect.Engine
         /// </summary>
         public string? ClientId { get; set; }
 
+        /// <summary>The service principal's client secret (<see cref="CredentialKind.ServicePrincipalSecret"/>).</summary>
         public SecureString? ClientSecret { get; set; }
 
+        /// <summary>The bearer token to send as is (<see cref="CredentialKind.AccessToken"/>); its claims name the tenant and account.</summary>
         public SecureString? AccessToken { get; set; }
 
         /// <summary>A PFX/PKCS#12 or PEM file holding the certificate and its private key (<see cref="CredentialKind.ServicePrincipalCertificate"/>).</summary>
@@ -74,6 +45,10 @@ namespace KustoConnect.Engine
         /// <summary>Hands out tokens for <see cref="CredentialKind.TokenProvider"/>.</summary>
         public IAccessTokenProvider? TokenProvider { get; set; }
 
+        /// <summary>
+        /// The subscription used when a command names none (<see cref="KustoSession.SubscriptionId"/>); for
+        /// <see cref="CredentialKind.EnvironmentVariables"/> it defaults to AZURE_SUBSCRIPTION_ID.
+        /// </summary>
         public string? SubscriptionId { get; set; }
 
         /// <summary>ARM's endpoint; https only (Azure.Core refuses bearer tokens over plain http).</summary>
@@ -99,79 +74,5 @@ namespace KustoConnect.Engine
         /// "client certificate", "workload identity federation", or null when they are incomplete.
         /// </summary>
         public static string? DescribeEnvironmentVariables() => Internal.CredentialFactory.DescribeEnvironment();
-    }
-
-    /// <summary>Receives what an operation does, so that the caller can show it (Write-Progress, Write-Verbose).</summary>
-    public interface IOperationObserver
-    {
-        void OnProgress(OperationProgress progress);
-
-        /// <summary>One line per HTTP exchange, e.g. "PUT https://.../dataConnections/x?api-version=2024-04-13 -> 201 (correlation id ...)".</summary>
-        void OnVerbose(string message);
-
-        /// <summary>
-        /// One line per HTTP attempt, ARM requests and the credential's token requests alike: method, URL (sensitive query
-        /// values redacted), status, duration in ms and the request ids (x-ms-request-id, x-ms-correlation-request-id,
-        /// x-ms-client-request-id). Never another header's value, never a body.
-        /// </summary>
-        void OnDebug(string message);
-
-        /// <summary>
-        /// A message the person at the keyboard must read now, such as the device-code prompt ("To sign in, use a web browser
-        /// to open the page ... and enter the code ..."). Called on a background thread; implementations that have no person
-        /// to show it to may ignore it.
-        /// </summary>
-        void OnUserMessage(string message);
-
-        /// <summary>
-        /// A warning about the call's item (e.g. a create that re-sends the definition to a connection left Failed);
-        /// cmdlets write it to the warning stream just before the item's result or error.
-        /// </summary>
-        void OnWarning(string message);
-    }
-
-    /// <summary>
-    /// An observer that also gives the budget of the call's waits for long-running operations (-Timeout). Without it a
-    /// wait has the default budget of 60 minutes.
-    /// </summary>
-    public interface IWaitingObserver : IOperationObserver
-    {
-        /// <summary>How long a wait may last before it ends with a resumable error; zero or less for the default.</summary>
-        TimeSpan WaitTimeout { get; }
-    }
-
-    /// <summary>The state of a long-running operation after one poll.</summary>
-    public sealed class OperationProgress
-    {
-        public OperationProgress(string activity, string status, TimeSpan elapsed, int? percentComplete, string? operationUrl)
-        {
-            Activity = activity ?? throw new ArgumentNullException(nameof(activity));
-            Status = status ?? throw new ArgumentNullException(nameof(status));
-            Elapsed = elapsed;
-            PercentComplete = percentComplete;
-            OperationUrl = operationUrl;
-        }
-
-        /// <summary>e.g. "Creating data connection 'x'".</summary>
-        public string Activity { get; }
-
-        /// <summary>The status from the poll body (Running, Succeeded, ...) or the resource's provisioningState.</summary>
-        public string Status { get; }
-
-        public TimeSpan Elapsed { get; }
-
-        /// <summary>0-100 when the service reports it.</summary>
-        public int? PercentComplete { get; }
-
-        /// <summary>The operation-status URL being polled, when ARM gave one.</summary>
-        public string? OperationUrl { get; }
-
-        /// <summary>Why the next poll is late, e.g. "Poll failed: HTTP 503; retry 2 in 1.6 s" or "Retry-After 45 s, capped at 30 s".</summary>
-        public string? Note { get; set; }
-
-        /// <summary>The delay before the next poll that the service's Retry-After decided (after the cap), when it did.</summary>
-        public TimeSpan? RetryAfter { get; set; }
-
-        public override string ToString() => Activity + ": " + Status;
     }
 }

@@ -8,11 +8,18 @@ namespace KustoConnect.Engine
     /// </summary>
     public class KustoException : Exception
     {
+        /// <summary>An engine error without an inner exception.</summary>
+        /// <param name="errorId">The stable PascalCase error id; required.</param>
+        /// <param name="message">What went wrong and, where there is advice, what to do; never a secret.</param>
         public KustoException(string errorId, string message)
             : this(errorId, message, null)
         {
         }
 
+        /// <summary>An engine error caused by <paramref name="innerException"/>.</summary>
+        /// <param name="errorId">The stable PascalCase error id; required.</param>
+        /// <param name="message">What went wrong and, where there is advice, what to do; never a secret.</param>
+        /// <param name="innerException">The failure that caused it, or null.</param>
         public KustoException(string errorId, string message, Exception? innerException)
             : base(message, innerException)
         {
@@ -31,6 +38,10 @@ namespace KustoConnect.Engine
     /// <summary>A client-side rule was broken; nothing was sent.</summary>
     public sealed class KustoValidationException : KustoException
     {
+        /// <summary>A refused input.</summary>
+        /// <param name="errorId">The rule's error id, e.g. "InvalidDataConnectionName".</param>
+        /// <param name="message">What is wrong with the value and what is allowed.</param>
+        /// <param name="parameterName">The offending parameter or option, or null.</param>
         public KustoValidationException(string errorId, string message, string? parameterName)
             : base(errorId, message)
         {
@@ -44,6 +55,17 @@ namespace KustoConnect.Engine
     /// <summary>Azure Resource Manager answered with an error response (or could not be reached: <see cref="StatusCode"/> 0).</summary>
     public sealed class KustoArmException : KustoException
     {
+        /// <summary>
+        /// An ARM error response. Its <see cref="KustoException.ErrorId"/> is "Arm" + ARM's code in PascalCase
+        /// (ArmResourceNotFound), else "ArmHttp" + the status (ArmHttp503), else ArmConnectionFailed; its message is ARM's
+        /// followed by the code, status and correlation id.
+        /// </summary>
+        /// <param name="armMessage">ARM's message (error.message).</param>
+        /// <param name="statusCode">The HTTP status; 0 when no response was received.</param>
+        /// <param name="code">ARM's error code (error.code), or null.</param>
+        /// <param name="correlationId">The response's x-ms-correlation-request-id, or null.</param>
+        /// <param name="requestId">The response's x-ms-request-id, or null.</param>
+        /// <param name="innerException">The Azure SDK's exception, or null.</param>
         public KustoArmException(string armMessage, int statusCode, string? code, string? correlationId, string? requestId, Exception? innerException = null)
             : base(BuildErrorId(statusCode, code), BuildMessage(armMessage, statusCode, code, correlationId), innerException)
         {
@@ -95,11 +117,17 @@ namespace KustoConnect.Engine
     /// <summary>A long-running operation was accepted by ARM but ended Failed or Canceled.</summary>
     public sealed class KustoOperationFailedException : KustoException
     {
+        /// <summary>A failed operation without advice (<see cref="Hint"/> null).</summary>
+        /// <param name="operationMessage">The operation's own message (error.message).</param>
+        /// <param name="code">The operation's error code, or its terminal status.</param>
+        /// <param name="operationUrl">The URL that was polled.</param>
+        /// <param name="correlationId">The correlation id of the response that reported the failure.</param>
         public KustoOperationFailedException(string operationMessage, string? code, string? operationUrl, string? correlationId)
             : this(operationMessage, code, operationUrl, correlationId, null)
         {
         }
 
+        /// <summary>A failed operation (error id OperationFailed), with advice when there is some.</summary>
         /// <param name="operationMessage">The operation's own message (error.message).</param>
         /// <param name="code">The operation's error code, or its terminal status.</param>
         /// <param name="operationUrl">The URL that was polled.</param>
@@ -164,6 +192,15 @@ namespace KustoConnect.Engine
     /// </summary>
     public sealed class KustoWaitInterruptedException : KustoException
     {
+        /// <summary>
+        /// An interrupted wait. Its error id follows <paramref name="reason"/> (OperationWaitTimedOut,
+        /// OperationWaitCancelled, OperationWaitSignInExpired, OperationWaitPollRefused); its message ends with the resume command.
+        /// </summary>
+        /// <param name="reason">Why the wait ended.</param>
+        /// <param name="message">What happened, e.g. "The wait timed out after 60 minutes.".</param>
+        /// <param name="operationUrl">The operation-status URL; required.</param>
+        /// <param name="resourceId">The data connection the operation acts on, or null.</param>
+        /// <param name="innerException">The failure that ended the wait, or null.</param>
         public KustoWaitInterruptedException(WaitInterruption reason, string message, string operationUrl, string? resourceId, Exception? innerException)
             : base(ErrorIdOf(reason), BuildMessage(message, operationUrl, resourceId), innerException)
         {
@@ -186,6 +223,9 @@ namespace KustoConnect.Engine
         public string ResumeCommand { get; }
 
         /// <summary>The resume command for an operation URL and (for a create or update) the data connection's id.</summary>
+        /// <param name="operationUrl">The operation-status URL.</param>
+        /// <param name="resourceId">The data connection's id, or null.</param>
+        /// <returns>A Wait-KustoOperation command line with each value single-quoted for PowerShell.</returns>
         public static string BuildResumeCommand(string operationUrl, string? resourceId) =>
             "Wait-KustoOperation -OperationUrl " + Quote(operationUrl) + (string.IsNullOrEmpty(resourceId) ? string.Empty : " -ResourceId " + Quote(resourceId!));
 
@@ -212,6 +252,9 @@ namespace KustoConnect.Engine
     /// </summary>
     public sealed class KustoWaitCanceledException : OperationCanceledException
     {
+        /// <summary>A cancellation that says how to resume; its message is the interruption's.</summary>
+        /// <param name="interruption">The interruption (Reason <see cref="WaitInterruption.Cancelled"/>); required.</param>
+        /// <param name="cancellationToken">The token that was cancelled.</param>
         public KustoWaitCanceledException(KustoWaitInterruptedException interruption, System.Threading.CancellationToken cancellationToken)
             : base(interruption?.Message, interruption, cancellationToken)
         {
@@ -225,6 +268,11 @@ namespace KustoConnect.Engine
     /// <summary>Signing in failed (wrong secret, unknown tenant or client, expired token...). Never carries the secret.</summary>
     public sealed class KustoAuthenticationException : KustoException
     {
+        /// <summary>A failed sign-in.</summary>
+        /// <param name="errorId">The failure's error id, e.g. "InvalidClientSecret" or "AuthenticationFailed".</param>
+        /// <param name="message">What went wrong and what to do; never the secret.</param>
+        /// <param name="aadErrorCode">The Entra ID error code (AADSTS...), or null.</param>
+        /// <param name="innerException">The Azure.Identity exception, or null.</param>
         public KustoAuthenticationException(string errorId, string message, string? aadErrorCode, Exception? innerException = null)
             : base(errorId, message, innerException)
         {

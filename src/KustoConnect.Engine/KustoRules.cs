@@ -354,13 +354,12 @@ namespace KustoConnect.Engine
         /// </summary>
         public static string ParseManagedIdentityResourceId(string? id, string parameterName = "ManagedIdentityResourceId")
         {
-            var asIdentity = ResourceIds.TryParse(id, ResourceIds.UserAssignedIdentity, out var identity);
-            if (asIdentity == null)
+            if (ResourceIds.TryParse(id, ResourceIds.UserAssignedIdentity, out var identity, out var asIdentity))
             {
                 return identity!.ResourceId;
             }
 
-            if (ResourceIds.TryParse(id, ResourceIds.Cluster, out var cluster) == null)
+            if (ResourceIds.TryParse(id, ResourceIds.Cluster, out var cluster, out _))
             {
                 return cluster!.ResourceId;
             }

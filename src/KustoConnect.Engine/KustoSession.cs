@@ -138,11 +138,13 @@ namespace KustoConnect.Engine
         /// </summary>
         public string? AccountId { get; private set; }
 
+        /// <summary>How the session signs in (from <see cref="ConnectionOptions.CredentialKind"/>).</summary>
         public CredentialKind CredentialKind { get; }
 
         /// <summary>For <see cref="CredentialKind.TokenProvider"/>, the provider's name (e.g. "Az.Accounts"); otherwise null.</summary>
         public string? CredentialSource { get; }
 
+        /// <summary>The ARM endpoint every request of the session goes to.</summary>
         public Uri ArmEndpoint { get; }
 
         /// <summary>The Entra ID authority host that issues the session's tokens.</summary>
@@ -151,8 +153,10 @@ namespace KustoConnect.Engine
         /// <summary>The audience of the session's ARM tokens (the scope requested is this + ".default").</summary>
         public string Audience { get; }
 
+        /// <summary>The environment's label (display only), e.g. "AzureCloud" or "Emulator"; null when none was given.</summary>
         public string? EnvironmentName { get; }
 
+        /// <summary>Creates, reads, lists, updates, validates and deletes data connections, and waits for their operations.</summary>
         public IDataConnectionOperations DataConnections { get; }
 
         /// <summary>Reads clusters and databases (the scopes of data connections).</summary>
@@ -277,6 +281,10 @@ namespace KustoConnect.Engine
             }
         }
 
+        /// <summary>
+        /// Disposes the credential and the transport the session made for a pinned certificate; <see cref="SignInAsync(CancellationToken)"/>
+        /// then throws <see cref="ObjectDisposedException"/>. Safe to call more than once.
+        /// </summary>
         public void Dispose()
         {
             if (Interlocked.Exchange(ref _disposed, 1) == 1)
@@ -288,6 +296,8 @@ namespace KustoConnect.Engine
             _ownedTransport?.Dispose();
         }
 
+        /// <summary>"KustoSession(environment or endpoint, credential kind, account)"; never a secret.</summary>
+        /// <returns>The display text.</returns>
         public override string ToString() =>
             "KustoSession(" + (EnvironmentName ?? ArmEndpoint.ToString()) + ", " + CredentialKind + ", " + (AccountId ?? "unknown account") + ")";
 

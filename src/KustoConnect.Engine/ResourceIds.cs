@@ -166,8 +166,7 @@ namespace KustoConnect.Engine
                 throw new ArgumentNullException(nameof(kind));
             }
 
-            var problem = TryParse(value, kind, out var identity);
-            if (problem != null)
+            if (!TryParse(value, kind, out var identity, out var problem))
             {
                 throw new KustoValidationException(
                     kind.ErrorId,
@@ -184,14 +183,30 @@ namespace KustoConnect.Engine
             return identity!;
         }
 
-        /// <summary>Null when <paramref name="value"/> is exactly <paramref name="kind"/>; else what is wrong with it.</summary>
-        public static string? TryParse(string? value, ResourceIdKind kind, out ResourceIdentity? identity)
+        /// <summary>
+        /// Parses <paramref name="value"/> as exactly <paramref name="kind"/> without throwing: true with the
+        /// <paramref name="identity"/>, or false with the <paramref name="problem"/> (e.g. "segment 3 is empty").
+        /// </summary>
+        /// <param name="value">The resource id; surrounding white space is trimmed.</param>
+        /// <param name="kind">What the id must be.</param>
+        /// <param name="identity">The parsed id when the result is true; else null.</param>
+        /// <param name="problem">What is wrong with <paramref name="value"/> when the result is false; else null.</param>
+        /// <returns>True when <paramref name="value"/> is exactly <paramref name="kind"/>.</returns>
+        public static bool TryParse(string? value, ResourceIdKind kind, out ResourceIdentity? identity, out string? problem)
         {
-            identity = null;
             if (kind == null)
             {
                 throw new ArgumentNullException(nameof(kind));
             }
+
+            problem = Read(value, kind, out identity);
+            return problem == null;
+        }
+
+        /// <summary>Null when <paramref name="value"/> is exactly <paramref name="kind"/> (with its identity); else what is wrong with it.</summary>
+        private static string? Read(string? value, ResourceIdKind kind, out ResourceIdentity? identity)
+        {
+            identity = null;
 
             if (value == null || value.Trim().Length == 0)
             {
@@ -231,7 +246,7 @@ namespace KustoConnect.Engine
                     return "it has no /providers/" + kind.ProviderNamespace + " part";
                 }
 
-                var scopeProblem = ParseGenericResource(segments, providerIndex, out scope);
+                var scopeProblem = ReadGenericResource(segments, providerIndex, out scope);
                 if (scopeProblem != null)
                 {
                     return "its scope " + scopeProblem;
@@ -243,7 +258,7 @@ namespace KustoConnect.Engine
             }
             else
             {
-                var prefixProblem = ParsePrefix(segments, out subscription, out group);
+                var prefixProblem = ReadPrefix(segments, out subscription, out group);
                 if (prefixProblem != null)
                 {
                     return prefixProblem;
@@ -291,7 +306,8 @@ namespace KustoConnect.Engine
             return null;
         }
 
-        private static string? ParsePrefix(string[] segments, out string subscription, out string group)
+        /// <summary>The /subscriptions/{guid}/resourceGroups/{rg} prefix of segments: null with its parts, else what is wrong with it.</summary>
+        private static string? ReadPrefix(string[] segments, out string subscription, out string group)
         {
             subscription = string.Empty;
             group = string.Empty;
@@ -317,11 +333,14 @@ namespace KustoConnect.Engine
             return null;
         }
 
-        /// <summary>A resource of any provider in segments [0, end): the prefix, then providers/{ns}/{type}/{name}[/{type}/{name}...].</summary>
-        private static string? ParseGenericResource(string[] segments, int end, out ResourceIdentity? identity)
+        /// <summary>
+        /// A resource of any provider in segments [0, end): the prefix, then providers/{ns}/{type}/{name}[/{type}/{name}...].
+        /// Null with its identity, else what is wrong with it.
+        /// </summary>
+        private static string? ReadGenericResource(string[] segments, int end, out ResourceIdentity? identity)
         {
             identity = null;
-            var prefixProblem = ParsePrefix(segments, out var subscription, out var group);
+            var prefixProblem = ReadPrefix(segments, out var subscription, out var group);
             if (prefixProblem != null)
             {
                 return prefixProblem;

@@ -13,10 +13,13 @@ namespace KustoConnect.Engine
             ResourceId = "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroupName + "/providers/Microsoft.Kusto/clusters/" + clusterName;
         }
 
+        /// <summary>The subscription (a GUID).</summary>
         public string SubscriptionId { get; }
 
+        /// <summary>The resource group that holds the cluster.</summary>
         public string ResourceGroupName { get; }
 
+        /// <summary>The cluster's name, lowercase (cluster names are case-insensitive in Azure).</summary>
         public string ClusterName { get; }
 
         /// <summary>The canonical id, with a lowercase type segment (clusters).</summary>
@@ -38,6 +41,8 @@ namespace KustoConnect.Engine
             return new ClusterRef(id.SubscriptionId, id.ResourceGroupName, id.Name);
         }
 
+        /// <summary>The canonical <see cref="ResourceId"/>.</summary>
+        /// <returns>The resource id.</returns>
         public override string ToString() => ResourceId;
     }
 
@@ -54,12 +59,16 @@ namespace KustoConnect.Engine
                 + "/providers/Microsoft.Kusto/clusters/" + clusterName + "/databases/" + databaseName;
         }
 
+        /// <summary>The subscription (a GUID).</summary>
         public string SubscriptionId { get; }
 
+        /// <summary>The resource group that holds the cluster.</summary>
         public string ResourceGroupName { get; }
 
+        /// <summary>The cluster's name, lowercase.</summary>
         public string ClusterName { get; }
 
+        /// <summary>The database's name, as given.</summary>
         public string DatabaseName { get; }
 
         /// <summary>The cluster that holds the database.</summary>
@@ -85,6 +94,8 @@ namespace KustoConnect.Engine
             return new DatabaseRef(id.SubscriptionId, id.ResourceGroupName, id.Names[0], id.Names[1]);
         }
 
+        /// <summary>The canonical <see cref="ResourceId"/>.</summary>
+        /// <returns>The resource id.</returns>
         public override string ToString() => ResourceId;
     }
 
@@ -98,8 +109,10 @@ namespace KustoConnect.Engine
             ResourceId = database.ResourceId + "/dataConnections/" + name;
         }
 
+        /// <summary>The database that holds the data connection.</summary>
         public DatabaseRef Database { get; }
 
+        /// <summary>The data connection's name, as given.</summary>
         public string Name { get; }
 
         /// <summary>The canonical id, with lowercase type segments (clusters, databases, dataConnections).</summary>
@@ -131,6 +144,8 @@ namespace KustoConnect.Engine
         /// <summary>For tests of the request guard only: a reference whose name is NOT checked.</summary>
         internal static DataConnectionRef CreateUnchecked(DatabaseRef database, string name) => new DataConnectionRef(database, name);
 
+        /// <summary>The canonical <see cref="ResourceId"/>.</summary>
+        /// <returns>The resource id.</returns>
         public override string ToString() => ResourceId;
     }
 }

@@ -166,7 +166,7 @@ public sealed class ExampleReplayTests : IClassFixture<ExampleWorldFixture>
     /// compression): recorded traffic (recordings/dotnet-EventHubDataConnectionTests.json) shows the service echoing only
     /// what was sent plus provisioningState, and the emulator follows the recordings where the synthetic examples differ.
     /// </summary>
-    private static JsonNode WithoutUnsentDefaults(JsonNode response, JsonNode request)
+    private static JsonObject WithoutUnsentDefaults(JsonNode response, JsonNode request)
     {
         var copy = response.DeepClone().AsObject();
         var sent = request["properties"]!.AsObject();

@@ -24,7 +24,7 @@ namespace KustoConnect.Engine.Tests
             return connection;
         }
 
-        private static IReadOnlyList<DataConnection> EveryKind() => new DataConnection[]
+        private static DataConnection[] EveryKind() => new DataConnection[]
         {
             Placed(new IotHubDataConnection
             {

@@ -16,29 +16,27 @@ namespace KustoConnect.Engine.Tests
     public sealed class DroppedConnectionTests : IAsyncLifetime
     {
         private EmulatorHost _host = null!;
-        private HttpClient _admin = null!;
 
         public async Task InitializeAsync()
         {
             _host = await EmulatorHost.StartAsync(new EmulatorOptions { OperationDuration = TimeSpan.FromSeconds(0.2) });
-            var pinned = _host.Certificate.Thumbprint;
-            _admin = new HttpClient(new HttpClientHandler
-            {
-                ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert != null && cert.Thumbprint == pinned,
-            })
-            { BaseAddress = _host.BaseUri };
         }
 
         public async Task DisposeAsync()
         {
-            _admin.Dispose();
             await _host.DisposeAsync();
         }
 
         private async Task DropNextAsync(string method, string pathPattern)
         {
+            var pinned = _host.Certificate.Thumbprint;
+            using var admin = new HttpClient(new HttpClientHandler
+            {
+                ServerCertificateCustomValidationCallback = (_, cert, _, _) => cert != null && cert.Thumbprint == pinned,
+            })
+            { BaseAddress = _host.BaseUri };
             var fault = new JsonObject { ["method"] = method, ["pathPattern"] = pathPattern, ["dropConnection"] = true };
-            using var response = await _admin.PostAsync("_emulator/faults", new StringContent(fault.ToJsonString(), Encoding.UTF8, "application/json"));
+            using var response = await admin.PostAsync("_emulator/faults", new StringContent(fault.ToJsonString(), Encoding.UTF8, "application/json"));
             Assert.Equal(HttpStatusCode.Created, response.StatusCode);
         }
 
@@ -58,7 +56,7 @@ namespace KustoConnect.Engine.Tests
                 EnvironmentName = "Emulator",
             });
             await session.SignInAsync(CancellationToken.None);
-            var name = "dropped-" + Guid.NewGuid().ToString("N").Substring(0, 8);
+            var name = string.Concat("dropped-", Guid.NewGuid().ToString("N").AsSpan(0, 8));
             var target = DataConnectionRef.Create(
                 DatabaseRef.Create(DefaultWorld.SubscriptionId, DefaultWorld.ResourceGroup, DefaultWorld.ClusterName, DefaultWorld.DatabaseName), name);
             var resourcePath = $"/dataConnections/{name}$";

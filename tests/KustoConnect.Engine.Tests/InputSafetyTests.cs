@@ -179,6 +179,21 @@ namespace KustoConnect.Engine.Tests
             Assert.Equal(Sub + "Microsoft.Kusto/clusters/mykustocluster/databases/mykustodatabase/dataConnections/my conn", target.ResourceId);
         }
 
+        [Fact]
+        public void TryParse_gives_the_identity_or_the_problem_and_never_throws()
+        {
+            Assert.True(ResourceIds.TryParse(Sub + "microsoft.devices/iothubs/mykustoiothub", ResourceIds.IotHub, out var hub, out var none));
+            Assert.Null(none);
+            Assert.Equal(Sub + "Microsoft.Devices/IotHubs/mykustoiothub", hub!.ResourceId);
+
+            Assert.False(ResourceIds.TryParse(Sub + "Microsoft.Devices/IotHubs//hub", ResourceIds.IotHub, out var missing, out var problem));
+            Assert.Null(missing);
+            Assert.Equal("segment 8 is empty", problem);
+
+            Assert.False(ResourceIds.TryParse(null, ResourceIds.IotHub, out _, out var empty));
+            Assert.Equal("it is empty", empty);
+        }
+
         [Theory]
         [InlineData("Microsoft.Storage/storageAccounts/mystorage/providers/Microsoft.EventGrid/eventSubscriptions/mysub", true)]
         [InlineData("Microsoft.Storage/storageAccounts/../providers/Microsoft.EventGrid/eventSubscriptions/mysub", false)]

@@ -30,7 +30,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Remove_PassThru_writes_what_was_removed()
         {
-            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("passthru")).Shell.Streams.Error);
+            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("passthru")).Shell.Streams.Error);
 
             var (output, shell) = _session.Run($"Remove-KustoDataConnection {Database} -Name passthru -Force -PassThru");
 
@@ -44,7 +44,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Remove_without_PassThru_writes_nothing()
         {
-            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("quiet")).Shell.Streams.Error);
+            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("quiet")).Shell.Streams.Error);
 
             var (output, shell) = _session.Run($"Remove-KustoDataConnection {Database} -Name quiet -Force");
 
@@ -68,7 +68,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Get_KustoDatabase_piped_to_Get_KustoDataConnection_lists_its_connections()
         {
-            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("from-db")).Shell.Streams.Error);
+            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("from-db")).Shell.Streams.Error);
 
             var (output, shell) = _session.Run("Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster | Get-KustoDataConnection");
             var (named, namedShell) = _session.Run("Get-KustoDatabase -ResourceGroupName testrg -ClusterName mykustocluster | Get-KustoDataConnection -Name from-*");
@@ -82,7 +82,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void SubscriptionId_takes_several_subscriptions_and_looks_in_each()
         {
-            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("in-one")).Shell.Streams.Error);
+            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("in-one")).Shell.Streams.Error);
             _session.Emulator.ClearRequestLog();
             var subscriptions = new Dictionary<string, object?> { ["subs"] = new[] { OtherSubscription, DefaultWorld.SubscriptionId } };
 

@@ -29,7 +29,7 @@ namespace KustoConnect.Tests
         {
             using var shell = _session.Shell();
             shell.AddCommand("New-KustoIotHubConnection");
-            foreach (var pair in _session.Walkthrough("stopped-wait"))
+            foreach (var pair in HostedSession.Walkthrough("stopped-wait"))
             {
                 shell.AddParameter(pair.Key, pair.Value);
             }

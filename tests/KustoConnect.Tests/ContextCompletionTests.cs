@@ -18,7 +18,7 @@ namespace KustoConnect.Tests
             _session = new HostedSession(fixture.Host);
             _session.ResetEmulator();
             _session.Connect();
-            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("cc-iot")).Shell.Streams.Error);
+            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("cc-iot")).Shell.Streams.Error);
             var eventHub = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
             {
                 ["ResourceGroupName"] = DefaultWorld.ResourceGroup,

@@ -25,7 +25,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void The_walkthrough_creates_lists_and_deletes_an_iot_hub_data_connection()
         {
-            var (created, newShell) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("walkthrough"));
+            var (created, newShell) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("walkthrough"));
             Assert.Empty(newShell.Streams.Error);
             var connection = Assert.IsType<KustoIotHubDataConnection>(Assert.Single(created).BaseObject);
             Assert.Equal("walkthrough", connection.Name);
@@ -63,7 +63,7 @@ namespace KustoConnect.Tests
         [InlineData("ClusterName", "My_Cluster", "InvalidClusterName")]
         public void Bad_input_gets_its_own_error_and_sends_nothing(string parameter, string value, string errorId)
         {
-            var parameters = _session.Walkthrough("bad-input");
+            var parameters = HostedSession.Walkthrough("bad-input");
             parameters[parameter] = value;
 
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
@@ -78,7 +78,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Raw_is_refused_for_iot_hub_with_a_message_that_says_why()
         {
-            var parameters = _session.Walkthrough("raw-format");
+            var parameters = HostedSession.Walkthrough("raw-format");
             parameters["DataFormat"] = "RAW";
             var (_, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
             var message = Assert.Single(shell.Streams.Error).Exception.Message;
@@ -89,7 +89,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void WhatIf_sends_no_write()
         {
-            var parameters = _session.Walkthrough("what-if");
+            var parameters = HostedSession.Walkthrough("what-if");
             parameters["WhatIf"] = true;
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
 
@@ -101,11 +101,11 @@ namespace KustoConnect.Tests
         [Fact]
         public void An_existing_data_connection_is_not_overwritten_by_New()
         {
-            var (first, _) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("existing"));
+            var (first, _) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("existing"));
             Assert.Single(first);
             _session.Emulator.ClearRequestLog();
 
-            var second = _session.Walkthrough("existing");
+            var second = HostedSession.Walkthrough("existing");
             second["ConsumerGroup"] = "kusto";
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", second);
 
@@ -120,7 +120,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void A_failed_operation_becomes_an_error_record_with_the_service_code_and_correlation_id()
         {
-            var parameters = _session.Walkthrough("missing-table");
+            var parameters = HostedSession.Walkthrough("missing-table");
             parameters["TableName"] = "NoSuchTable";
             parameters.Remove("MappingRuleName");
 
@@ -156,8 +156,8 @@ namespace KustoConnect.Tests
         [Fact]
         public void Wildcards_filter_the_listed_data_connections()
         {
-            _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("wild-one"));
-            var second = _session.Walkthrough("other-two");
+            _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("wild-one"));
+            var second = HostedSession.Walkthrough("other-two");
             second["ConsumerGroup"] = "kusto";
             second["IotHubResourceId"] = DefaultWorld.IotHubResourceId + "2";
             _session.Invoke("New-KustoIotHubConnection", second);

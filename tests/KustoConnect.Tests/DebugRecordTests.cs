@@ -28,7 +28,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void New_with_Debug_does_not_prompt_and_writes_one_record_per_HTTP_exchange_with_redacted_headers_and_bodies()
         {
-            var parameters = _session.Walkthrough("debugged");
+            var parameters = HostedSession.Walkthrough("debugged");
             parameters["Debug"] = true;
 
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);

@@ -87,7 +87,7 @@ namespace KustoConnect.Tests
                 Faults.Add(_session.Emulator, new JsonObject { ["pathPattern"] = Faults.Polls, ["dropConnection"] = true, ["count"] = 2 });
             }
 
-            var (output, shell) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("matrix"));
+            var (output, shell) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("matrix"));
 
             using (shell)
             {
@@ -110,7 +110,7 @@ namespace KustoConnect.Tests
         public void The_budget_running_out_is_an_error_with_the_operation_url_and_the_resume_line_that_then_works()
         {
             Faults.Add(_session.Emulator, new JsonObject { ["pathPattern"] = Faults.Polls, ["statusCode"] = 503, ["retryAfterSeconds"] = 1, ["count"] = 1000 });
-            var parameters = _session.Walkthrough("budget");
+            var parameters = HostedSession.Walkthrough("budget");
             parameters["Timeout"] = 3;
 
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
@@ -147,7 +147,7 @@ namespace KustoConnect.Tests
         public void With_AsJob_an_interrupted_wait_fails_the_job_with_a_reason_that_carries_the_resume_line()
         {
             Faults.Add(_session.Emulator, new JsonObject { ["pathPattern"] = Faults.Polls, ["statusCode"] = 500, ["retryAfterSeconds"] = 1, ["count"] = 1000 });
-            var parameters = _session.Walkthrough("job-budget");
+            var parameters = HostedSession.Walkthrough("job-budget");
             parameters["Timeout"] = "2s";
             parameters["AsJob"] = true;
 
@@ -179,7 +179,7 @@ namespace KustoConnect.Tests
         public void Stop_Job_during_a_wait_stops_the_job_with_the_resume_line_in_its_reason()
         {
             Faults.Add(_session.Emulator, new JsonObject { ["pathPattern"] = Faults.Polls, ["statusCode"] = 503, ["retryAfterSeconds"] = 1, ["count"] = 1000 });
-            var parameters = _session.Walkthrough("job-stopped");
+            var parameters = HostedSession.Walkthrough("job-stopped");
             parameters["AsJob"] = true;
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
             shell.Dispose();
@@ -212,7 +212,7 @@ namespace KustoConnect.Tests
         {
             Faults.Add(_session.Emulator, new JsonObject { ["method"] = "PUT", ["pathPattern"] = "/dataConnections/lost-put", ["dropConnectionAfterProcessing"] = true, ["count"] = 1 });
 
-            var (output, shell) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("lost-put"));
+            var (output, shell) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("lost-put"));
 
             using (shell)
             {
@@ -229,7 +229,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void A_DELETE_processed_but_whose_response_was_lost_is_sent_again_and_the_connection_is_gone()
         {
-            var (_, create) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("lost-delete"));
+            var (_, create) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("lost-delete"));
             create.Dispose();
             Faults.Add(_session.Emulator, new JsonObject { ["method"] = "DELETE", ["pathPattern"] = "/dataConnections/lost-delete", ["dropConnectionAfterProcessing"] = true, ["count"] = 1 });
 
@@ -251,7 +251,7 @@ namespace KustoConnect.Tests
         public void A_validation_POST_whose_response_was_lost_is_sent_again_and_the_create_goes_on()
         {
             Faults.Add(_session.Emulator, new JsonObject { ["method"] = "POST", ["pathPattern"] = "/dataConnectionValidation", ["dropConnectionAfterProcessing"] = true, ["count"] = 1 });
-            var parameters = _session.Walkthrough("lost-validation");
+            var parameters = HostedSession.Walkthrough("lost-validation");
             parameters["Validate"] = true;
 
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
@@ -271,7 +271,7 @@ namespace KustoConnect.Tests
         {
             EmulatorAdmin.FailNextOperation(_session.Emulator, "dataConnections/retry-me", "ConsumerGroupInUse");
 
-            var (first, shell) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("retry-me"));
+            var (first, shell) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("retry-me"));
             ErrorRecord error;
             using (shell)
             {
@@ -285,7 +285,7 @@ namespace KustoConnect.Tests
             Assert.Contains("ConsumerGroupInUse", error.ErrorDetails.Message, StringComparison.Ordinal);
             Assert.False(string.IsNullOrEmpty(((KustoOperationFailedException)error.Exception).CorrelationId));
 
-            var (second, again) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("retry-me"));
+            var (second, again) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("retry-me"));
             using (again)
             {
                 Assert.Empty(again.Streams.Error);
@@ -303,7 +303,7 @@ namespace KustoConnect.Tests
             var file = Path.Combine(Path.GetTempPath(), "kc-op-" + Guid.NewGuid().ToString("N") + ".xml");
             try
             {
-                var parameters = _session.Walkthrough("from-clixml");
+                var parameters = HostedSession.Walkthrough("from-clixml");
                 parameters["NoWait"] = true;
                 var (started, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
                 shell.Dispose();
@@ -332,7 +332,7 @@ namespace KustoConnect.Tests
         {
             EmulatorAdmin.FailNextOperation(_session.Emulator, "dataConnections/no-table", "TableNotFound");
 
-            var (_, shell) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("no-table"));
+            var (_, shell) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("no-table"));
 
             using (shell)
             {
@@ -418,7 +418,7 @@ namespace KustoConnect.Tests
                 session.Connect();
                 running = session.Shell();
                 running.AddCommand("New-KustoIotHubConnection");
-                foreach (var pair in session.Walkthrough("restarted"))
+                foreach (var pair in HostedSession.Walkthrough("restarted"))
                 {
                     running.AddParameter(pair.Key, pair.Value);
                 }

@@ -45,10 +45,6 @@ namespace KustoConnect.Tests
 
         public EmulatorHost Emulator { get; }
 
-        public string SubscriptionId => DefaultWorld.SubscriptionId;
-
-        public string HubId => DefaultWorld.IotHubResourceId;
-
         /// <summary>A PowerShell instance on this session's runspace; the caller disposes it.</summary>
         public PowerShell Shell()
         {
@@ -115,7 +111,7 @@ namespace KustoConnect.Tests
         }
 
         /// <summary>The walkthrough's New-KustoIotHubConnection splat, with overrides.</summary>
-        public Dictionary<string, object?> Walkthrough(string name = "myeventhubconnect")
+        public static Dictionary<string, object?> Walkthrough(string name = "myeventhubconnect")
         {
             return new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase)
             {
@@ -150,7 +146,7 @@ namespace KustoConnect.Tests
         /// <summary>The requests the emulator saw that write to, or read, data connections.</summary>
         public IReadOnlyList<RequestLogEntry> DataConnectionRequests(string? method = null) =>
             Emulator.RequestLog
-                .Where(e => e.Path.IndexOf("/dataConnections", StringComparison.OrdinalIgnoreCase) >= 0)
+                .Where(e => e.Path.Contains("/dataConnections", StringComparison.OrdinalIgnoreCase))
                 .Where(e => method == null || string.Equals(e.Method, method, StringComparison.OrdinalIgnoreCase))
                 .ToList();
 

@@ -1,4 +1,5 @@
 using System;
+using System.Buffers;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -20,6 +21,12 @@ namespace KustoConnect.Tests
         private const string Sub = DefaultWorld.SubscriptionId;
         private const string Prefix = "/subscriptions/" + Sub + "/resourceGroups/testrg/providers/";
         private const string DatabaseId = Prefix + "Microsoft.Kusto/clusters/mykustocluster/databases/mykustodatabase";
+
+        /// <summary>PowerShell's wildcard characters: a name with one is a pattern to Get-, not a name.</summary>
+        private static readonly SearchValues<char> Wildcards = SearchValues.Create("*?[]");
+
+        /// <summary>The characters that end a URL's path: an operation URL with one still names its operation.</summary>
+        private static readonly SearchValues<char> QueryOrFragment = SearchValues.Create("?#");
 
         /// <summary>Unsafe in any URL path segment and in any name of ours: dots, separators, encodings, query and fragment, control characters, white space, invisible characters.</summary>
         private static readonly string[] UrlUnsafe =
@@ -58,7 +65,7 @@ namespace KustoConnect.Tests
             UrlUnsafe.Concat(new[] { new string('a', maxLength + 1), new string('x', 1024 * 1024) });
 
         private static IEnumerable<string> NoWildcards(IEnumerable<string> values) =>
-            values.Where(v => v.IndexOfAny(new[] { '*', '?', '[', ']' }) < 0);
+            values.Where(v => !v.AsSpan().ContainsAny(Wildcards));
 
         /// <summary>Bad ids made from a valid one: each name replaced by hostile values, and the structure broken every way.</summary>
         private static IEnumerable<string> BadIds(string valid)
@@ -92,7 +99,7 @@ namespace KustoConnect.Tests
         private static Dictionary<string, object?> ByName(string name = "myeventhubconnect") => Splat(
             ("ResourceGroupName", DefaultWorld.ResourceGroup), ("ClusterName", DefaultWorld.ClusterName), ("DatabaseName", DefaultWorld.DatabaseName), ("Name", name));
 
-        private Dictionary<string, object?> NewIotHub() => _session.Walkthrough("hostile");
+        private Dictionary<string, object?> NewIotHub() => HostedSession.Walkthrough("hostile");
 
         private static Dictionary<string, object?> NewEventHub() => Merge(ByName("hostile"), Splat(
             ("EventHubResourceId", DefaultWorld.EventHubResourceId), ("ConsumerGroup", "$Default"), ("TableName", "StormEvents"), ("DataFormat", "csv"),
@@ -109,7 +116,7 @@ namespace KustoConnect.Tests
 
         private Dictionary<string, object?> TestIotHub()
         {
-            var splat = _session.Walkthrough("hostile");
+            var splat = HostedSession.Walkthrough("hostile");
             splat.Remove("DataFormat");
             return splat;
         }
@@ -195,7 +202,7 @@ namespace KustoConnect.Tests
                 ("Test-KustoDataConnection", TestIotHub, "Location", Strict(64), "InvalidLocation", none),
                 ("Wait-KustoOperation", () => Splat(("OperationUrl", OperationUrl("1")), ("ResourceId", dcId)), "ResourceId", BadIds(dcId), "InvalidDataConnectionResourceId", none),
                 ("Wait-KustoOperation", () => Splat(("OperationUrl", OperationUrl("1"))), "OperationUrl",
-                    UrlUnsafe.Where(v => v.IndexOfAny(new[] { '?', '#' }) < 0).Select(OperationUrl)
+                    UrlUnsafe.Where(v => !v.AsSpan().ContainsAny(QueryOrFragment)).Select(OperationUrl)
                         .Concat(new[] { "relative/operationResults/1", OperationUrl("1").Replace("/operationResults/", "/dataConnections/", StringComparison.Ordinal), "ftp://127.0.0.1/operationResults/1" }),
                     "InvalidOperationUrl", none),
                 ("Get-KustoCluster", () => Splat(("ResourceGroupName", "testrg")), "ResourceGroupName", Strict(90), "InvalidResourceGroupName", none),
@@ -291,7 +298,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void A_refusal_names_the_parameter_and_echoes_at_most_100_characters_of_the_value()
         {
-            var parameters = _session.Walkthrough("hostile");
+            var parameters = HostedSession.Walkthrough("hostile");
             parameters["TableName"] = new string('x', 1024 * 1024);
             var shell = _session.Shell();
             shell.AddCommand("New-KustoIotHubConnection");
@@ -324,7 +331,7 @@ namespace KustoConnect.Tests
         private static string Describe(string value)
         {
             var shown = KustoConnect.Engine.KustoRules.Show(value);
-            return shown.Length > 60 ? shown.Substring(0, 60) + "…" : shown;
+            return shown.Length > 60 ? string.Concat(shown.AsSpan(0, 60), "…") : shown;
         }
 
         private sealed record Case(string Command, Func<Dictionary<string, object?>> Baseline, string Parameter, IEnumerable<string> Values, string ErrorId, string[] Switches);

@@ -57,11 +57,11 @@ namespace KustoConnect.Tests
         [Fact]
         public void AsJob_writes_one_KustoConnect_job_that_completes_with_what_the_synchronous_call_writes()
         {
-            var (sync, syncShell) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("sync-twin"));
+            var (sync, syncShell) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("sync-twin"));
             Assert.Empty(syncShell.Streams.Error);
             var expected = (KustoIotHubDataConnection)Assert.Single(sync).BaseObject;
 
-            var parameters = _session.Walkthrough("job-made");
+            var parameters = HostedSession.Walkthrough("job-made");
             parameters["AsJob"] = true;
             parameters["ConsumerGroup"] = "kusto";
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
@@ -92,7 +92,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void WhatIf_with_AsJob_creates_no_job_and_sends_nothing()
         {
-            var parameters = _session.Walkthrough("whatif-job");
+            var parameters = HostedSession.Walkthrough("whatif-job");
             parameters["AsJob"] = true;
             parameters["WhatIf"] = true;
 
@@ -108,7 +108,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Bad_input_with_AsJob_is_refused_on_the_pipeline_before_any_job_exists()
         {
-            var parameters = _session.Walkthrough("bad/name");
+            var parameters = HostedSession.Walkthrough("bad/name");
             parameters["AsJob"] = true;
 
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
@@ -124,11 +124,11 @@ namespace KustoConnect.Tests
         public void A_failed_operation_fails_the_job_with_the_error_id_of_the_synchronous_call()
         {
             EmulatorAdmin.FailNextOperation(_session.Emulator, "dataConnections/fails-sync", "InjectedFailure");
-            var (_, syncShell) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("fails-sync"));
+            var (_, syncShell) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("fails-sync"));
             var syncError = Assert.Single(syncShell.Streams.Error);
 
             EmulatorAdmin.FailNextOperation(_session.Emulator, "dataConnections/fails-job", "InjectedFailure");
-            var parameters = _session.Walkthrough("fails-job");
+            var parameters = HostedSession.Walkthrough("fails-job");
             parameters["AsJob"] = true;
             parameters["ConsumerGroup"] = "kusto";
             var (output, _) = _session.Invoke("New-KustoIotHubConnection", parameters);
@@ -149,12 +149,12 @@ namespace KustoConnect.Tests
         {
             foreach (var (name, group) in new[] { ("piped-a", "$Default"), ("piped-b", "kusto") })
             {
-                var parameters = _session.Walkthrough(name);
+                var parameters = HostedSession.Walkthrough(name);
                 parameters["ConsumerGroup"] = group;
                 Assert.Empty(_session.Invoke("New-KustoIotHubConnection", parameters).Shell.Streams.Error);
             }
 
-            var third = _session.Walkthrough("piped-c");
+            var third = HostedSession.Walkthrough("piped-c");
             third["IotHubResourceId"] = DefaultWorld.IotHubResourceId.Replace(DefaultWorld.IotHubName, DefaultWorld.SecondIotHubName, StringComparison.Ordinal);
             Assert.Empty(_session.Invoke("New-KustoIotHubConnection", third).Shell.Streams.Error);
             _session.Emulator.ClearRequestLog();
@@ -179,7 +179,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Update_AsJob_writes_the_updated_connection_and_carries_verbose_messages_without_secrets()
         {
-            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("to-update")).Shell.Streams.Error);
+            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("to-update")).Shell.Streams.Error);
 
             var (output, _) = _session.Run("Update-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name to-update -DataFormat json -AsJob");
             var job = (KustoJob)Assert.Single(output).BaseObject;
@@ -197,7 +197,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void NoWait_returns_the_accepted_operation_and_Wait_KustoOperation_writes_the_final_connection()
         {
-            var parameters = _session.Walkthrough("later");
+            var parameters = HostedSession.Walkthrough("later");
             parameters["NoWait"] = true;
             var (output, shell) = _session.Invoke("New-KustoIotHubConnection", parameters);
 
@@ -223,7 +223,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void A_later_session_waits_by_operation_url_and_a_delete_ends_with_nothing_written()
         {
-            var parameters = _session.Walkthrough("other-session");
+            var parameters = HostedSession.Walkthrough("other-session");
             parameters["NoWait"] = true;
             var operation = (KustoOperation)Assert.Single(_session.Invoke("New-KustoIotHubConnection", parameters).Output).BaseObject;
 
@@ -255,7 +255,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Update_NoWait_returns_an_accepted_update()
         {
-            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("update-later")).Shell.Streams.Error);
+            Assert.Empty(_session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("update-later")).Shell.Streams.Error);
 
             var (output, shell) = _session.Run("$op = Update-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name update-later -DataFormat multijson -NoWait; $op; $op | Wait-KustoOperation");
 
@@ -283,7 +283,7 @@ namespace KustoConnect.Tests
         public void Waiting_for_an_operation_that_fails_writes_the_error_of_the_synchronous_path()
         {
             EmulatorAdmin.FailNextOperation(_session.Emulator, "dataConnections/fails-later", "InjectedFailure");
-            var parameters = _session.Walkthrough("fails-later");
+            var parameters = HostedSession.Walkthrough("fails-later");
             parameters["NoWait"] = true;
             var operation = (KustoOperation)Assert.Single(_session.Invoke("New-KustoIotHubConnection", parameters).Output).BaseObject;
 
@@ -314,7 +314,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Stop_Job_cancels_the_running_operation_and_the_job_ends_Stopped_never_Completed()
         {
-            var parameters = _session.Walkthrough("stop-me-" + Guid.NewGuid().ToString("N").Substring(0, 8));
+            var parameters = HostedSession.Walkthrough(string.Concat("stop-me-", Guid.NewGuid().ToString("N").AsSpan(0, 8)));
             parameters["AsJob"] = true;
             var (output, _) = _session.Invoke("New-KustoIotHubConnection", parameters);
             var job = (KustoJob)Assert.Single(output).BaseObject;

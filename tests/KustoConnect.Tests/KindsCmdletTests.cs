@@ -63,7 +63,7 @@ namespace KustoConnect.Tests
             }
         }
 
-        private IReadOnlyList<RequestLogEntry> Writes() =>
+        private List<RequestLogEntry> Writes() =>
             _session.DataConnectionRequests().Where(e => e.Method is "PUT" or "PATCH" or "DELETE").ToList();
 
         [Fact]
@@ -162,7 +162,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void New_KustoIotHubConnection_no_longer_needs_a_Location()
         {
-            var parameters = _session.Walkthrough("iot-no-location");
+            var parameters = HostedSession.Walkthrough("iot-no-location");
             parameters.Remove("Location");
 
             var created = Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", parameters);
@@ -238,7 +238,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Update_by_name_with_Kind_sends_one_PATCH_and_reads_nothing_first_and_without_Kind_reads_once()
         {
-            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-kind"));
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", HostedSession.Walkthrough("iot-kind"));
             _session.Emulator.ClearRequestLog();
             var parameters = Target("iot-kind");
             parameters["Kind"] = "IotHub";
@@ -264,7 +264,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Update_with_a_wrong_Kind_is_refused_by_the_service_and_changes_nothing()
         {
-            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-wrong-kind-given"));
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", HostedSession.Walkthrough("iot-wrong-kind-given"));
             var parameters = Target("iot-wrong-kind-given");
             parameters["Kind"] = "EventHub";
             parameters["DataFormat"] = "json";
@@ -283,7 +283,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Update_by_name_can_clear_a_mapping_with_an_empty_string()
         {
-            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-clear"));
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", HostedSession.Walkthrough("iot-clear"));
             var parameters = Target("iot-clear");
             parameters["MappingRuleName"] = string.Empty;
             parameters["TableName"] = DefaultWorld.TelemetryTable;
@@ -299,7 +299,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Update_refuses_a_parameter_of_another_kind_before_any_write()
         {
-            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-wrong-kind"));
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", HostedSession.Walkthrough("iot-wrong-kind"));
             _session.Emulator.ClearRequestLog();
             var parameters = Target("iot-wrong-kind");
             parameters["Compression"] = "GZip";
@@ -321,7 +321,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Update_of_a_piped_object_refuses_another_kinds_parameter_without_any_request()
         {
-            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-piped-wrong"));
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", HostedSession.Walkthrough("iot-piped-wrong"));
             var connection = Get("iot-piped-wrong");
             _session.Emulator.ClearRequestLog();
 
@@ -338,7 +338,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Update_with_WhatIf_sends_no_write()
         {
-            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-whatif"));
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", HostedSession.Walkthrough("iot-whatif"));
             _session.Emulator.ClearRequestLog();
             var parameters = Target("iot-whatif");
             parameters["DataFormat"] = "json";
@@ -389,7 +389,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Get_KustoDataConnection_filters_by_kind()
         {
-            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("kind-iot"));
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", HostedSession.Walkthrough("kind-iot"));
             Create<KustoEventHubDataConnection>("New-KustoEventHubConnection", EventHub("kind-eh"));
             var database = Target("unused");
             database.Remove("Name");

@@ -299,8 +299,8 @@ namespace KustoConnect.Tests
         [InlineData("Remove-KustoDataConnection")]
         public void Data_connection_names_complete_quoted_when_they_hold_a_space(string command)
         {
-            _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("has space")).Shell.Dispose();
-            var plain = _session.Walkthrough("plain-name");
+            _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("has space")).Shell.Dispose();
+            var plain = HostedSession.Walkthrough("plain-name");
             plain["ConsumerGroup"] = DefaultWorld.IotHubConsumerGroup;
             _session.Invoke("New-KustoIotHubConnection", plain).Shell.Dispose();
 
@@ -353,7 +353,7 @@ namespace KustoConnect.Tests
             client.PostAsync("_emulator/faults", content).GetAwaiter().GetResult().EnsureSuccessStatusCode();
         }
 
-        private IReadOnlyList<RequestLogEntry> ListKeysRequests() =>
+        private List<RequestLogEntry> ListKeysRequests() =>
             _session.Emulator.RequestLog.Where(e => e.Method == "POST" && e.Path.Contains("/listkeys", StringComparison.OrdinalIgnoreCase)).ToList();
 
         private List<string> Complete(string input) => TabExpansion(input).CompletionMatches.Select(m => m.ListItemText).ToList();

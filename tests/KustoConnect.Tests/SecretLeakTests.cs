@@ -16,7 +16,7 @@ namespace KustoConnect.Tests
     /// looks for the client secret, the certificate password and every token the emulator could have issued in everything
     /// PowerShell recorded.
     /// </summary>
-    [Collection(ProcessEnvironmentCollection.Name)]
+    [Collection(ProcessEnvironmentGroup.Name)]
     public sealed class SecretLeakTests : IDisposable
     {
         private readonly SignInWorldFixture _fixture;
@@ -106,7 +106,7 @@ namespace KustoConnect.Tests
                 Assert.Contains(shell.Streams.Information, i => i.MessageData.ToString()!.Contains("enter the code", StringComparison.Ordinal));
                 var jobLines = output.Select(o => o?.ToString()).FirstOrDefault(o => o != null && o.StartsWith("JOB-DEBUG-LINES: ", StringComparison.Ordinal));
                 Assert.NotNull(jobLines);
-                Assert.True(int.Parse(jobLines!.Substring("JOB-DEBUG-LINES: ".Length), System.Globalization.CultureInfo.InvariantCulture) > 0, jobLines);
+                Assert.True(int.Parse(jobLines!.AsSpan("JOB-DEBUG-LINES: ".Length), System.Globalization.CultureInfo.InvariantCulture) > 0, jobLines);
                 foreach (var item in output)
                 {
                     recorded.AppendLine(item?.ToString());

@@ -14,7 +14,7 @@ namespace KustoConnect.Tests
     /// The -Debug HTTP lines (token requests and ARM requests), workload-identity federation through
     /// Connect-KustoAccount -EnvironmentVariables, and the sovereign clouds' endpoints in Get-KustoContext.
     /// </summary>
-    [Collection(ProcessEnvironmentCollection.Name)]
+    [Collection(ProcessEnvironmentGroup.Name)]
     public sealed class SignInDiagnosticsTests : IDisposable
     {
         private static readonly Regex Jwt = new Regex("eyJ[A-Za-z0-9_-]{10,}\\.", RegexOptions.CultureInvariant);

@@ -17,7 +17,7 @@ namespace KustoConnect.Tests
 {
     /// <summary>Tests that change process environment variables (AZURE_*, IDENTITY_*) run alone.</summary>
     [CollectionDefinition(Name, DisableParallelization = true)]
-    public sealed class ProcessEnvironmentCollection : ICollectionFixture<SignInWorldFixture>
+    public sealed class ProcessEnvironmentGroup : ICollectionFixture<SignInWorldFixture>
     {
         public const string Name = "ProcessEnvironment";
     }
@@ -155,7 +155,7 @@ Export-ModuleMember -Function Get-AzContext, Get-AzAccessToken
 ";
     }
 
-    [Collection(ProcessEnvironmentCollection.Name)]
+    [Collection(ProcessEnvironmentGroup.Name)]
     public sealed class SignInFlowTests : IDisposable
     {
         private static readonly string[] Variables =

@@ -127,9 +127,9 @@ namespace KustoConnect.Tests
         }
 
         /// <summary>The walkthrough's IoT Hub definition with -Validate, a table the database lacks and a consumer group the hub lacks.</summary>
-        private Dictionary<string, object?> Broken(string name)
+        private static Dictionary<string, object?> Broken(string name)
         {
-            var parameters = _session.Walkthrough(name);
+            var parameters = HostedSession.Walkthrough(name);
             parameters["TableName"] = "NoSuchTable";
             parameters.Remove("MappingRuleName");
             parameters["ConsumerGroup"] = "nosuchgroup";

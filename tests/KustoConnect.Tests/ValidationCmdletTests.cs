@@ -25,7 +25,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void A_taken_name_is_not_available()
         {
-            var (_, created) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("taken"));
+            var (_, created) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("taken"));
             Assert.Empty(created.Streams.Error);
 
             var (output, shell) = _session.Invoke("Test-KustoDataConnectionName", NameParameters("taken"));
@@ -60,13 +60,13 @@ namespace KustoConnect.Tests
             var error = Assert.Single(shell.Streams.Error);
             Assert.Equal("InvalidDataConnectionName,KustoConnect.Commands.TestKustoDataConnectionNameCommand", error.FullyQualifiedErrorId);
             Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
-            Assert.DoesNotContain(_session.Emulator.RequestLog, e => e.Path.IndexOf("/providers/Microsoft.Kusto/", StringComparison.OrdinalIgnoreCase) >= 0);
+            Assert.DoesNotContain(_session.Emulator.RequestLog, e => e.Path.Contains("/providers/Microsoft.Kusto/", StringComparison.OrdinalIgnoreCase));
         }
 
         [Fact]
         public void A_valid_iot_hub_definition_writes_nothing_and_creates_nothing()
         {
-            var (output, shell) = _session.Invoke("Test-KustoDataConnection", _session.Walkthrough("valid"));
+            var (output, shell) = _session.Invoke("Test-KustoDataConnection", HostedSession.Walkthrough("valid"));
 
             Assert.Empty(shell.Streams.Error);
             Assert.Empty(output);
@@ -79,7 +79,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void A_missing_table_and_a_missing_consumer_group_are_both_reported()
         {
-            var parameters = _session.Walkthrough("broken");
+            var parameters = HostedSession.Walkthrough("broken");
             parameters["TableName"] = "NoSuchTable";
             parameters.Remove("MappingRuleName");
             parameters["ConsumerGroup"] = "nosuchgroup";
@@ -96,7 +96,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void An_existing_connection_piped_in_is_validated_as_stored()
         {
-            var (_, created) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("existing"));
+            var (_, created) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("existing"));
             Assert.Empty(created.Streams.Error);
 
             var (output, shell) = _session.Run("Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase -Name existing | Test-KustoDataConnection");
@@ -149,7 +149,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void A_piped_object_is_validated_as_it_is_after_editing_not_as_the_service_has_it()
         {
-            var (_, created) = _session.Invoke("New-KustoIotHubConnection", _session.Walkthrough("edited"));
+            var (_, created) = _session.Invoke("New-KustoIotHubConnection", HostedSession.Walkthrough("edited"));
             Assert.Empty(created.Streams.Error);
             _session.Emulator.ClearRequestLog();
 

@@ -1,5 +1,3 @@
-using System;
-
 namespace KustoConnect.Engine.Internal
 {
     /// <summary>Gives the common sign-in failures their own error id and says what to do about each.</summary>

@@ -9,8 +9,10 @@ namespace KustoConnect.Engine
         /// <summary>The cluster's name.</summary>
         public string? Name { get; set; }
 
+        /// <summary>The subscription, read from <see cref="Id"/>.</summary>
         public string? SubscriptionId { get; set; }
 
+        /// <summary>The resource group, read from <see cref="Id"/>.</summary>
         public string? ResourceGroupName { get; set; }
 
         /// <summary>The location as ARM sent it: a name ("centralus") or a display name ("Central US").</summary>
@@ -37,6 +39,8 @@ namespace KustoConnect.Engine
         /// <summary>sku.capacity: the instance count.</summary>
         public int? SkuCapacity { get; set; }
 
+        /// <summary>"Kusto cluster 'name'".</summary>
+        /// <returns>The display text.</returns>
         public override string ToString() => "Kusto cluster '" + (Name ?? "(unnamed)") + "'";
     }
 
@@ -49,10 +53,13 @@ namespace KustoConnect.Engine
         /// <summary>The short name (not ARM's "cluster/database").</summary>
         public string? Name { get; set; }
 
+        /// <summary>The subscription, read from <see cref="Id"/>.</summary>
         public string? SubscriptionId { get; set; }
 
+        /// <summary>The resource group, read from <see cref="Id"/>.</summary>
         public string? ResourceGroupName { get; set; }
 
+        /// <summary>The cluster that holds the database, read from <see cref="Id"/>.</summary>
         public string? ClusterName { get; set; }
 
         /// <summary>The location as ARM sent it.</summary>
@@ -70,6 +77,8 @@ namespace KustoConnect.Engine
         /// <summary>properties.hotCachePeriod, an ISO 8601 duration such as P31D.</summary>
         public string? HotCachePeriod { get; set; }
 
+        /// <summary>"Kusto database 'name'".</summary>
+        /// <returns>The display text.</returns>
         public override string ToString() => "Kusto database '" + (Name ?? "(unnamed)") + "'";
     }
 }
