@@ -356,7 +356,7 @@ internal sealed partial class ArmApi
         Http.Error(r.Http, 404, "ResourceNotFound",
             $"The Resource '{typeAndName}' under resource group '{rg.Name}' was not found. For more details please go to https://aka.ms/ARMResourceNotFoundFix");
 
-    private Task RouteOtherProviders(ArmRequest r, WorldResourceGroup rg, string ns, string[] rest)
+    private static Task RouteOtherProviders(ArmRequest r, WorldResourceGroup rg, string ns, string[] rest)
     {
         if (!HttpMethods.IsGet(r.Method))
         {

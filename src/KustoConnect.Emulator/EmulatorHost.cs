@@ -195,7 +195,7 @@ public sealed class EmulatorHost : IAsyncDisposable
         }
         catch (OperationCanceledException)
         {
-            logger.LogWarning("The emulator did not stop within 5 seconds; closing connections.");
+            Log.StopTimedOut(logger);
         }
 
         await app.DisposeAsync().ConfigureAwait(false);
@@ -281,7 +281,7 @@ public sealed class EmulatorHost : IAsyncDisposable
                 if (fault is { DropConnection: true })
                 {
                     // No status line, no body: the client sees the connection reset, as when a gateway dies mid-request.
-                    logger.LogWarning("Injected fault: dropping the connection of {Method} {Path}", ctx.Request.Method, path);
+                    Log.DroppedConnection(logger, ctx.Request.Method, path);
                     outcome = RequestOutcomes.Dropped;
                     Record();
                     ctx.Abort();
@@ -312,7 +312,7 @@ public sealed class EmulatorHost : IAsyncDisposable
                         ctx.Response.Body = realBody;
                     }
 
-                    logger.LogWarning("Injected fault: dropping the response of {Method} {Path} (status {Status}) after processing it", ctx.Request.Method, path, ctx.Response.StatusCode);
+                    Log.DroppedResponse(logger, ctx.Request.Method, path, ctx.Response.StatusCode);
                     outcome = RequestOutcomes.DroppedAfterProcessing;
                     processedStatus = ctx.Response.StatusCode;
                     Record();
@@ -335,7 +335,7 @@ public sealed class EmulatorHost : IAsyncDisposable
             catch (Exception ex) when (!ctx.Response.HasStarted)
             {
                 // A defect of the emulator, never of the request: logged in full on stderr, answered without details.
-                logger.LogError(ex, "Unhandled error serving {Method} {Path}", ctx.Request.Method, path);
+                Log.UnhandledError(logger, ex, ctx.Request.Method, path);
                 await Http.Error(ctx, 500, "InternalServerError", "The emulator failed to process the request.").ConfigureAwait(false);
             }
             finally
@@ -426,4 +426,28 @@ public sealed class EmulatorHost : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>The emulator's log lines (stderr), as compiled LoggerMessage delegates.</summary>
+internal static class Log
+{
+    internal static readonly Action<ILogger, Exception?> StopTimedOutMessage =
+        LoggerMessage.Define(LogLevel.Warning, new EventId(1, nameof(StopTimedOut)), "The emulator did not stop within 5 seconds; closing connections.");
+
+    internal static readonly Action<ILogger, string, string, Exception?> DroppedConnectionMessage =
+        LoggerMessage.Define<string, string>(LogLevel.Warning, new EventId(2, nameof(DroppedConnection)), "Injected fault: dropping the connection of {Method} {Path}");
+
+    internal static readonly Action<ILogger, string, string, int, Exception?> DroppedResponseMessage =
+        LoggerMessage.Define<string, string, int>(LogLevel.Warning, new EventId(3, nameof(DroppedResponse)), "Injected fault: dropping the response of {Method} {Path} (status {Status}) after processing it");
+
+    internal static readonly Action<ILogger, string, string, Exception?> UnhandledErrorMessage =
+        LoggerMessage.Define<string, string>(LogLevel.Error, new EventId(4, nameof(UnhandledError)), "Unhandled error serving {Method} {Path}");
+
+    internal static void StopTimedOut(ILogger logger) => StopTimedOutMessage(logger, null);
+
+    internal static void DroppedConnection(ILogger logger, string method, string path) => DroppedConnectionMessage(logger, method, path, null);
+
+    internal static void DroppedResponse(ILogger logger, string method, string path, int status) => DroppedResponseMessage(logger, method, path, status, null);
+
+    internal static void UnhandledError(ILogger logger, Exception error, string method, string path) => UnhandledErrorMessage(logger, method, path, error);
 }

@@ -24,7 +24,7 @@ namespace KustoConnect.Models
         /// <summary>The PEM file of the emulator's self-signed certificate; clients trust exactly this certificate.</summary>
         public string CertificatePath { get; }
 
-        /// <summary>The folder holding the emulator's state (SQLite), certificate and connection file (emulator.json).</summary>
+        /// <summary>The folder holding the emulator's state (a JSON snapshot and journal), certificate and connection file (emulator.json).</summary>
         public string DataDirectory { get; }
 
         /// <summary>The id of the emulator process.</summary>
