@@ -242,7 +242,7 @@ namespace KustoConnect.Commands
 
         /// <summary>A kind this version does not model: its properties as the object holds them.</summary>
         private static DataConnection OtherKind(KustoDataConnection input) => input is KustoOtherDataConnection other
-            ? new UnknownDataConnection { KindName = other.Kind ?? string.Empty, RawPropertiesJson = other.PropertiesJson ?? "{}", Location = other.Location }
+            ? new OtherDataConnection { KindName = other.Kind ?? string.Empty, PropertiesJson = other.PropertiesJson ?? "{}", Location = other.Location }
             : throw new KustoValidationException("DataConnectionKindNotSupported", $"Data connections of kind '{input.Kind}' cannot be validated by this version of KustoConnect.", "InputObject");
 
         /// <summary>The model New-Kusto*Connection builds from the same parameters (the engine's rules run again before sending).</summary>

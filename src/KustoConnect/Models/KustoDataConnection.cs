@@ -74,8 +74,8 @@ namespace KustoConnect.Models
                     return new KustoEventGridDataConnection(eventGrid);
                 case CosmosDbDataConnection cosmosDb:
                     return new KustoCosmosDbDataConnection(cosmosDb);
-                case UnknownDataConnection unknown:
-                    return new KustoOtherDataConnection(unknown);
+                case OtherDataConnection other:
+                    return new KustoOtherDataConnection(other);
                 default:
                     var result = new KustoDataConnection();
                     result.CopyCommon(source);
@@ -342,11 +342,11 @@ namespace KustoConnect.Models
     /// <summary>A data connection of a kind this version does not model yet; its properties are kept as JSON.</summary>
     public sealed class KustoOtherDataConnection : KustoDataConnection
     {
-        internal KustoOtherDataConnection(UnknownDataConnection source)
+        internal KustoOtherDataConnection(OtherDataConnection source)
         {
             CopyCommon(source);
             Kind = source.KindName;
-            PropertiesJson = source.RawPropertiesJson;
+            PropertiesJson = source.PropertiesJson;
         }
 
         /// <summary>The properties as the service sent them.</summary>
