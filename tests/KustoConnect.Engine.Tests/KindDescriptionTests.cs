@@ -62,6 +62,22 @@ namespace KustoConnect.Engine.Tests
 
         [Theory]
         [MemberData(nameof(Kinds))]
+        public void The_shipped_definition_file_schema_has_exactly_the_settable_properties_of_each_kind(string kind)
+        {
+            var description = DataConnectionKinds.Find(kind)!;
+            var schemaPath = System.IO.Path.Combine(ReferenceData.Root, "..", "..", "module", "KustoDataConnections.schema.json");
+            using var schema = JsonDocument.Parse(System.IO.File.ReadAllText(schemaPath));
+            var branch = schema.RootElement.GetProperty("definitions").GetProperty("entry").GetProperty("allOf").EnumerateArray()
+                .Single(b => b.GetProperty("if").GetProperty("properties").GetProperty("kind").GetProperty("const").GetString() == kind)
+                .GetProperty("then").GetProperty("properties").GetProperty("properties");
+
+            Assert.False(branch.GetProperty("additionalProperties").GetBoolean());
+            Assert.Equal(description.Settable.Select(p => p.JsonName).OrderBy(n => n), branch.GetProperty("properties").EnumerateObject().Select(p => p.Name).OrderBy(n => n));
+            Assert.Equal(description.Settable.Where(p => p.Required).Select(p => p.JsonName).OrderBy(n => n), branch.GetProperty("required").EnumerateArray().Select(e => e.GetString()).OrderBy(n => n));
+        }
+
+        [Theory]
+        [MemberData(nameof(Kinds))]
         public void Completion_offers_the_spec_s_enumerations_and_for_iot_hub_every_data_format_but_raw(string kind)
         {
             var description = DataConnectionKinds.Find(kind)!;
