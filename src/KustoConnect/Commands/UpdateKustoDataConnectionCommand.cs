@@ -165,7 +165,7 @@ namespace KustoConnect.Commands
                         "InputObject");
                 }
 
-                CheckResourceIds();
+                CheckValues();
                 knownKind = ParameterSetName == ByInputObjectSet && !string.IsNullOrEmpty(InputObject.Kind)
                     ? InputObject.Kind
                     : DataConnectionProperties.CanonicalKind(Kind);
@@ -227,7 +227,7 @@ namespace KustoConnect.Commands
         /// kind that has the property accepts it (the kind's own rule runs again once the kind is known). An empty value
         /// clears and is not checked here.
         /// </summary>
-        private void CheckResourceIds()
+        private void CheckValues()
         {
             foreach (var parameter in ChangeParameters.Where(p => MyInvocation.BoundParameters.ContainsKey(p)))
             {
