@@ -75,9 +75,9 @@ namespace KustoConnect.Engine
                 throw new ArgumentNullException(nameof(changes));
             }
 
-            if (changes is UnknownDataConnection unknown)
+            if (changes is OtherDataConnection other)
             {
-                if (string.IsNullOrWhiteSpace(unknown.KindName))
+                if (string.IsNullOrWhiteSpace(other.KindName))
                 {
                     throw new KustoValidationException("MissingDataConnectionKind", "The data connection has no kind.", "Kind");
                 }

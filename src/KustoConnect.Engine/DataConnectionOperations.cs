@@ -323,24 +323,24 @@ namespace KustoConnect.Engine
                 throw new KustoValidationException("LocationRequired", "A location is required, e.g. the location of the cluster.", "Location");
             }
 
-            if (connection is UnknownDataConnection unknown)
+            if (connection is OtherDataConnection other)
             {
-                if (string.IsNullOrWhiteSpace(unknown.KindName))
+                if (string.IsNullOrWhiteSpace(other.KindName))
                 {
                     throw new KustoValidationException("MissingDataConnectionKind", "The data connection has no kind.", "Kind");
                 }
 
                 try
                 {
-                    using var properties = JsonDocument.Parse(string.IsNullOrWhiteSpace(unknown.RawPropertiesJson) ? "{}" : unknown.RawPropertiesJson);
+                    using var properties = JsonDocument.Parse(string.IsNullOrWhiteSpace(other.PropertiesJson) ? "{}" : other.PropertiesJson);
                     if (properties.RootElement.ValueKind != JsonValueKind.Object)
                     {
-                        throw new KustoValidationException("InvalidDataConnectionProperties", "The data connection properties must be a JSON object.", "RawPropertiesJson");
+                        throw new KustoValidationException("InvalidDataConnectionProperties", "The data connection properties must be a JSON object.", "PropertiesJson");
                     }
                 }
                 catch (JsonException ex)
                 {
-                    throw new KustoValidationException("InvalidDataConnectionProperties", "The data connection properties are not valid JSON: " + ex.Message, "RawPropertiesJson");
+                    throw new KustoValidationException("InvalidDataConnectionProperties", "The data connection properties are not valid JSON: " + ex.Message, "PropertiesJson");
                 }
             }
 

@@ -8,9 +8,16 @@ namespace KustoConnect.Engine
     /// <summary>The data connection kinds of Microsoft.Kusto.</summary>
     public enum DataConnectionKind
     {
+        /// <summary>Event Hub (kind "EventHub").</summary>
         EventHub,
+
+        /// <summary>IoT Hub (kind "IotHub").</summary>
         IotHub,
+
+        /// <summary>Event Grid over blob storage (kind "EventGrid").</summary>
         EventGrid,
+
+        /// <summary>Cosmos DB (kind "CosmosDb").</summary>
         CosmosDb,
     }
 
@@ -40,8 +47,27 @@ namespace KustoConnect.Engine
             "x-opt-enqueued-time", "x-opt-sequence-number", "x-opt-offset", "x-opt-publisher", "x-opt-partition-key",
         };
 
+        private static readonly string[] CompressionList = { "None", "GZip" };
+
+        private static readonly string[] BlobStorageEventTypeList = { "Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobRenamed" };
+
+        private static readonly string[] DatabaseRoutingList = { "Single", "Multi" };
+
         /// <summary>Every data format accepted by Microsoft.Kusto, in canonical (upper-case) spelling.</summary>
         public static IReadOnlyList<string> DataFormats { get; } = Array.AsReadOnly(DataFormatList);
+
+        /// <summary>The compressions of an Event Hub connection, in the service's spelling.</summary>
+        public static IReadOnlyList<string> Compressions { get; } = Array.AsReadOnly(CompressionList);
+
+        /// <summary>The blob events an Event Grid connection ingests on, in the service's spelling.</summary>
+        public static IReadOnlyList<string> BlobStorageEventTypes { get; } = Array.AsReadOnly(BlobStorageEventTypeList);
+
+        /// <summary>The database routings (Single, Multi).</summary>
+        public static IReadOnlyList<string> DatabaseRoutings { get; } = Array.AsReadOnly(DatabaseRoutingList);
+
+        /// <summary>The data formats a connection of <paramref name="kind"/> accepts (every one but RAW for IoT Hub).</summary>
+        public static IReadOnlyList<string> DataFormatsOf(DataConnectionKind kind) =>
+            kind == DataConnectionKind.IotHub ? Array.AsReadOnly(DataFormatList.Where(f => f != "RAW").ToArray()) : DataFormats;
 
         /// <summary>The IoT Hub event system properties documented by Azure Data Explorer.</summary>
         public static IReadOnlyList<string> IotHubEventSystemProperties { get; } = Array.AsReadOnly(IotHubPropertyList);
@@ -114,9 +140,11 @@ namespace KustoConnect.Engine
             Check(NameRules.EventSystemProperty, name, "InvalidEventSystemProperty", parameterName);
 
         /// <summary>
-        /// Checks every value of a definition that is set (unset ones are left to the required-property checks): location,
-        /// table, mapping, consumer group, shared access policy, Cosmos DB database and container, event system properties,
-        /// and each resource id, by the rules above. Run before any request of a create, update or validation.
+        /// Checks every value of a definition that is set (unset ones are left to the required-property checks): the
+        /// location, and each property of the kind by its rule in the kind's description
+        /// (<see cref="DataConnectionKindDescription"/>: names, resource ids, data format, enumerations, each event system
+        /// property). Run before any request of a create, update or validation. A kind the engine does not model is sent as
+        /// it is.
         /// </summary>
         public static void ValidateDefinition(DataConnection connection)
         {
@@ -125,63 +153,14 @@ namespace KustoConnect.Engine
                 throw new ArgumentNullException(nameof(connection));
             }
 
-            IfSet(connection.Location, v => ValidateLocation(v));
-            switch (connection)
+            if (!string.IsNullOrEmpty(connection.Location))
             {
-                case IotHubDataConnection iot:
-                    if (iot.IotHubIdentity == null)
-                    {
-                        IfSet(iot.IotHubResourceId, v => ParseIotHubResourceId(v));
-                    }
-
-                    IfSet(iot.ConsumerGroup, v => ValidateConsumerGroup(v));
-                    IfSet(iot.SharedAccessPolicyName, v => ValidateSharedAccessPolicyName(v));
-                    IfSet(iot.TableName, v => ValidateTableName(v));
-                    IfSet(iot.MappingRuleName, v => ValidateMappingRuleName(v));
-                    EachProperty(iot.EventSystemProperties);
-                    break;
-                case EventHubDataConnection hub:
-                    IfSet(hub.EventHubResourceId, v => ParseEventHubResourceId(v));
-                    IfSet(hub.ConsumerGroup, v => ValidateConsumerGroup(v));
-                    IfSet(hub.TableName, v => ValidateTableName(v));
-                    IfSet(hub.MappingRuleName, v => ValidateMappingRuleName(v));
-                    IfSet(hub.ManagedIdentityResourceId, v => ParseManagedIdentityResourceId(v));
-                    EachProperty(hub.EventSystemProperties);
-                    break;
-                case EventGridDataConnection grid:
-                    IfSet(grid.StorageAccountResourceId, v => ParseStorageAccountResourceId(v));
-                    IfSet(grid.EventHubResourceId, v => ParseEventHubResourceId(v));
-                    IfSet(grid.EventGridResourceId, v => ParseEventGridResourceId(v));
-                    IfSet(grid.ConsumerGroup, v => ValidateConsumerGroup(v));
-                    IfSet(grid.TableName, v => ValidateTableName(v));
-                    IfSet(grid.MappingRuleName, v => ValidateMappingRuleName(v));
-                    IfSet(grid.ManagedIdentityResourceId, v => ParseManagedIdentityResourceId(v));
-                    break;
-                case CosmosDbDataConnection cosmos:
-                    IfSet(cosmos.CosmosDbAccountResourceId, v => ParseCosmosDbAccountResourceId(v));
-                    IfSet(cosmos.ManagedIdentityResourceId, v => ParseManagedIdentityResourceId(v));
-                    IfSet(cosmos.CosmosDbDatabase, v => ValidateCosmosDbDatabase(v));
-                    IfSet(cosmos.CosmosDbContainer, v => ValidateCosmosDbContainer(v));
-                    IfSet(cosmos.TableName, v => ValidateTableName(v));
-                    IfSet(cosmos.MappingRuleName, v => ValidateMappingRuleName(v));
-                    break;
+                ValidateLocation(connection.Location);
             }
-        }
 
-        private static void IfSet(string? value, Action<string> check)
-        {
-            // An empty string is how ARM spells an unset optional value; anything else, white space included, is checked.
-            if (!string.IsNullOrEmpty(value))
+            foreach (var property in DataConnectionKinds.Of(connection)?.Properties ?? Array.Empty<DataConnectionProperty>())
             {
-                check(value!);
-            }
-        }
-
-        private static void EachProperty(IEnumerable<string>? names)
-        {
-            foreach (var name in names ?? Array.Empty<string>())
-            {
-                ValidateEventSystemProperty(name);
+                property.Check(connection);
             }
         }
 
@@ -373,15 +352,15 @@ namespace KustoConnect.Engine
 
         /// <summary>"None" or "GZip" (case-insensitive); returns the service's spelling.</summary>
         public static string NormalizeCompression(string value) =>
-            Canonical(value, new[] { "None", "GZip" }, "InvalidCompression", "compression", "Compression");
+            Canonical(value, CompressionList, "InvalidCompression", "compression", "Compression");
 
         /// <summary>"Microsoft.Storage.BlobCreated" or "Microsoft.Storage.BlobRenamed" (case-insensitive).</summary>
         public static string NormalizeBlobStorageEventType(string value) =>
-            Canonical(value, new[] { "Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobRenamed" }, "InvalidBlobStorageEventType", "blob storage event type", "BlobStorageEventType");
+            Canonical(value, BlobStorageEventTypeList, "InvalidBlobStorageEventType", "blob storage event type", "BlobStorageEventType");
 
         /// <summary>"Single" or "Multi" (case-insensitive).</summary>
         public static string NormalizeDatabaseRouting(string value) =>
-            Canonical(value, new[] { "Single", "Multi" }, "InvalidDatabaseRouting", "database routing", "DatabaseRouting");
+            Canonical(value, DatabaseRoutingList, "InvalidDatabaseRouting", "database routing", "DatabaseRouting");
 
         /// <summary>True when the name is one of the documented event system properties of the kind (case-insensitive).</summary>
         public static bool IsKnownEventSystemProperty(string name, DataConnectionKind kind)
@@ -421,6 +400,7 @@ namespace KustoConnect.Engine
     /// <summary>The canonical parts of an ARM resource id.</summary>
     public sealed class ResourceIdParts
     {
+        /// <summary>The parts of the id (already checked and in canonical casing).</summary>
         public ResourceIdParts(string subscriptionId, string resourceGroupName, string providerNamespace, string resourceType, string name)
         {
             SubscriptionId = subscriptionId;
@@ -432,8 +412,10 @@ namespace KustoConnect.Engine
                 + resourceType + "/" + name;
         }
 
+        /// <summary>The subscription GUID.</summary>
         public string SubscriptionId { get; }
 
+        /// <summary>The resource group.</summary>
         public string ResourceGroupName { get; }
 
         /// <summary>e.g. "Microsoft.Devices".</summary>
@@ -442,11 +424,13 @@ namespace KustoConnect.Engine
         /// <summary>e.g. "IotHubs".</summary>
         public string ResourceType { get; }
 
+        /// <summary>The resource's name (the last segment).</summary>
         public string Name { get; }
 
         /// <summary>The id in canonical casing.</summary>
         public string ResourceId { get; }
 
+        /// <inheritdoc />
         public override string ToString() => ResourceId;
     }
 }

@@ -212,7 +212,7 @@ namespace KustoConnect.Engine.Tests
         {
             using var document = JsonDocument.Parse("{\"kind\":\"FutureKind\",\"location\":\"westus\",\"properties\":{\"x\":1}}");
 
-            var unknown = Assert.IsType<UnknownDataConnection>(DataConnectionJson.Read(document.RootElement));
+            var unknown = Assert.IsType<OtherDataConnection>(DataConnectionJson.Read(document.RootElement));
 
             Assert.Equal("FutureKind", unknown.Kind);
             Assert.Equal("{\"x\":1}", DataConnectionJson.WriteProperties(unknown).ToString());

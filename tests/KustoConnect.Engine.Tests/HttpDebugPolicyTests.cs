@@ -61,11 +61,11 @@ namespace KustoConnect.Engine.Tests
             using var session = Sessions.Replay(handler);
             var observer = new RecordingObserver();
             using var requestBody = JsonDocument.Parse(put.RequestBody!);
-            var input = new UnknownDataConnection
+            var input = new OtherDataConnection
             {
                 KindName = "EventHub",
                 Location = requestBody.RootElement.GetProperty("location").GetString(),
-                RawPropertiesJson = requestBody.RootElement.GetProperty("properties").GetRawText(),
+                PropertiesJson = requestBody.RootElement.GetProperty("properties").GetRawText(),
             };
             var target = DataConnectionRef.Create(
                 DatabaseRef.Create("0c302431-1ad0-4187-87c9-d4cebcf7edc2", "PWSH-SDK-sloc4i", "pssdksloc4i", "TestDb"), "event-hub-dc");

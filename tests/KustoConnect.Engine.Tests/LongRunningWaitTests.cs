@@ -34,8 +34,8 @@ namespace KustoConnect.Engine.Tests
                     MaxRetryAfter = maxRetryAfter ?? TimeSpan.FromSeconds(60),
                 });
 
-        private static UnknownDataConnection Input() =>
-            new UnknownDataConnection { KindName = "EventHub", Location = "Central US", RawPropertiesJson = "{\"consumerGroup\":\"$Default\"}" };
+        private static OtherDataConnection Input() =>
+            new OtherDataConnection { KindName = "EventHub", Location = "Central US", PropertiesJson = "{\"consumerGroup\":\"$Default\"}" };
 
         private static ScriptedHandler Accepted() =>
             new ScriptedHandler().On("PUT", ResourceUrl, 201, Stored.Replace("Succeeded", "Creating", StringComparison.Ordinal), ("Azure-AsyncOperation", StatusUrl));

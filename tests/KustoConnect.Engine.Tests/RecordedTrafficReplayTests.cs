@@ -40,11 +40,11 @@ namespace KustoConnect.Engine.Tests
             using var session = Sessions.Replay(handler);
             var observer = new RecordingObserver();
             using var requestBody = JsonDocument.Parse(put.RequestBody!);
-            var input = new UnknownDataConnection
+            var input = new OtherDataConnection
             {
                 KindName = "EventHub",
                 Location = requestBody.RootElement.GetProperty("location").GetString(),
-                RawPropertiesJson = requestBody.RootElement.GetProperty("properties").GetRawText(),
+                PropertiesJson = requestBody.RootElement.GetProperty("properties").GetRawText(),
             };
 
             var result = await session.DataConnections.CreateOrUpdateAsync(PowerShellTarget, input, observer, CancellationToken.None);
@@ -147,7 +147,7 @@ namespace KustoConnect.Engine.Tests
             Assert.Equal(new[] { "CosmosDb", "EventHub" }, connections.Select(c => c.Kind).Distinct().OrderBy(k => k, StringComparer.Ordinal));
             Assert.All(connections, c =>
             {
-                Assert.IsNotType<UnknownDataConnection>(c);
+                Assert.IsNotType<OtherDataConnection>(c);
                 Assert.Equal(c.Kind == "EventHub" ? typeof(EventHubDataConnection) : typeof(CosmosDbDataConnection), c.GetType());
                 Assert.DoesNotContain("/", c.Name, StringComparison.Ordinal);
                 Assert.Equal("sdkCluster584", c.ClusterName);
@@ -189,7 +189,7 @@ namespace KustoConnect.Engine.Tests
                 .On(put, "Azure-AsyncOperation")
                 .On("GET", pollUri, 200, failed, ("x-ms-correlation-request-id", "11111111-2222-3333-4444-555555555555"));
             using var session = Sessions.Replay(handler);
-            var input = new UnknownDataConnection { KindName = "EventHub", Location = "East US", RawPropertiesJson = "{\"consumerGroup\":\"$Default\"}" };
+            var input = new OtherDataConnection { KindName = "EventHub", Location = "East US", PropertiesJson = "{\"consumerGroup\":\"$Default\"}" };
 
             var error = await Assert.ThrowsAsync<KustoOperationFailedException>(
                 () => session.DataConnections.CreateOrUpdateAsync(PowerShellTarget, input, null, CancellationToken.None));

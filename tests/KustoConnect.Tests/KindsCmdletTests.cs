@@ -319,6 +319,45 @@ namespace KustoConnect.Tests
         }
 
         [Fact]
+        public void Update_without_Kind_refuses_a_value_no_kind_accepts_before_any_request()
+        {
+            var parameters = Target("anything");
+            parameters["DataFormat"] = "NOPE";
+
+            var (output, shell) = _session.Invoke("Update-KustoDataConnection", parameters);
+
+            using (shell)
+            {
+                Assert.Empty(output);
+                var error = Assert.Single(shell.Streams.Error);
+                Assert.Equal("InvalidDataFormat" + UpdateId, error.FullyQualifiedErrorId);
+                Assert.Equal(ErrorCategory.InvalidArgument, error.CategoryInfo.Category);
+            }
+
+            Assert.Empty(_session.DataConnectionRequests());
+        }
+
+        [Fact]
+        public void Update_without_Kind_lets_a_value_another_kind_accepts_through_and_checks_it_by_the_kind_it_reads()
+        {
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-raw"));
+            _session.Emulator.ClearRequestLog();
+            var parameters = Target("iot-raw");
+            parameters["DataFormat"] = "raw";
+
+            var (output, shell) = _session.Invoke("Update-KustoDataConnection", parameters);
+
+            using (shell)
+            {
+                Assert.Empty(output);
+                Assert.Equal("DataFormatNotSupportedForIotHub" + UpdateId, Assert.Single(shell.Streams.Error).FullyQualifiedErrorId);
+            }
+
+            Assert.Single(_session.DataConnectionRequests(), r => r.Method == "GET");
+            Assert.Empty(Writes());
+        }
+
+        [Fact]
         public void Update_of_a_piped_object_refuses_another_kinds_parameter_without_any_request()
         {
             Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", HostedSession.Walkthrough("iot-piped-wrong"));

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
+using KustoConnect.Commands;
 using KustoConnect.Emulator;
 using KustoConnect.Engine;
 using KustoConnect.Internal;
@@ -105,17 +106,21 @@ namespace KustoConnect.Tests
             var warnings = new List<string>();
             var upperCased = DefaultWorld.IotHubResourceId.ToUpperInvariant();
 
-            var model = DataConnectionModelBuilder.IotHub(
-                upperCased,
-                "iothubforread",
-                "$Default",
-                "StormEvents",
-                "StormEvents_CSV_Mapping",
-                "csv",
-                new[] { "MESSAGE-ID", " ", "no-such-property" },
-                "multi",
-                new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
-                warnings.Add);
+            var parameters = new NewKustoIotHubConnectionCommand
+            {
+                IotHubResourceId = upperCased,
+                SharedAccessPolicyName = "iothubforread",
+                ConsumerGroup = "$Default",
+                TableName = "StormEvents",
+                MappingRuleName = "StormEvents_CSV_Mapping",
+                DataFormat = "csv",
+                EventSystemProperty = new[] { "MESSAGE-ID", " ", "no-such-property" },
+                DatabaseRouting = "multi",
+                RetrievalStartDate = new DateTime(2026, 1, 2, 3, 4, 5, DateTimeKind.Utc),
+            };
+            var bound = new[] { "IotHubResourceId", "SharedAccessPolicyName", "TableName", "MappingRuleName", "DataFormat", "EventSystemProperty", "DatabaseRouting", "RetrievalStartDate" };
+
+            var model = Assert.IsType<IotHubDataConnection>(DataConnectionModelBuilder.Build(IotHubDataConnection.Description, parameters, bound, warnings.Add));
 
             Assert.Equal(KustoRules.ParseIotHubResourceId(upperCased).ResourceId, model.IotHubResourceId);
             Assert.Equal(new[] { "message-id", "no-such-property" }, model.EventSystemProperties);

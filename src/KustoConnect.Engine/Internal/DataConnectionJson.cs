@@ -10,16 +10,14 @@ using Azure.Core;
 namespace KustoConnect.Engine.Internal
 {
     /// <summary>
-    /// Reads and writes data connections in ARM's wire shape. One converter per kind, keyed on "kind"
-    /// (case-insensitive); a kind without a converter becomes <see cref="UnknownDataConnection"/>.
+    /// Reads and writes data connections in ARM's wire shape, for every kind from its description
+    /// (<see cref="DataConnectionKinds"/>, keyed on "kind", case-insensitive): each property by its JSON name and type; a
+    /// kind the engine does not model becomes <see cref="OtherDataConnection"/>.
     /// Parses what real ARM sends: capitalised ids and types, "cluster/database/name" names, "" / null / missing optional
     /// strings (all read as null), display-name locations, unknown extra properties (ignored).
     /// </summary>
     internal static class DataConnectionJson
     {
-        private static readonly Dictionary<string, KindConverter> Converters =
-            new KindConverter[] { new IotHubConverter(), new EventHubConverter(), new EventGridConverter(), new CosmosDbConverter() }.ToDictionary(c => c.Kind, StringComparer.OrdinalIgnoreCase);
-
         internal static DataConnection Read(JsonElement resource)
         {
             if (resource.ValueKind != JsonValueKind.Object)
@@ -31,16 +29,17 @@ namespace KustoConnect.Engine.Internal
             var hasProperties = resource.TryGetProperty("properties", out var properties) && properties.ValueKind == JsonValueKind.Object;
 
             DataConnection connection;
-            if (Converters.TryGetValue(kind, out var converter))
+            var description = DataConnectionKinds.Find(kind);
+            if (description != null)
             {
-                connection = converter.Read(hasProperties ? properties : default);
+                connection = ReadProperties(description, hasProperties ? properties : default);
             }
             else
             {
-                connection = new UnknownDataConnection
+                connection = new OtherDataConnection
                 {
                     KindName = kind,
-                    RawPropertiesJson = hasProperties ? properties.GetRawText() : "{}",
+                    PropertiesJson = hasProperties ? properties.GetRawText() : "{}",
                 };
             }
 
@@ -98,22 +97,39 @@ namespace KustoConnect.Engine.Internal
         /// <summary>The "properties" object of a PUT body: only the properties that are set, never nulls.</summary>
         internal static BinaryData WriteProperties(DataConnection connection)
         {
-            if (connection is UnknownDataConnection unknown)
+            if (connection is OtherDataConnection other)
             {
-                using var raw = JsonDocument.Parse(string.IsNullOrWhiteSpace(unknown.RawPropertiesJson) ? "{}" : unknown.RawPropertiesJson);
+                using var raw = JsonDocument.Parse(string.IsNullOrWhiteSpace(other.PropertiesJson) ? "{}" : other.PropertiesJson);
                 return BinaryData.FromString(raw.RootElement.GetRawText());
             }
 
-            if (!Converters.TryGetValue(connection.Kind, out var converter))
-            {
-                throw new NotSupportedException("Data connections of kind '" + connection.Kind + "' cannot be written.");
-            }
+            var description = DataConnectionKinds.Of(connection)
+                ?? throw new NotSupportedException("Data connections of kind '" + connection.Kind + "' cannot be written.");
 
             using var stream = new MemoryStream();
             using (var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping }))
             {
                 writer.WriteStartObject();
-                converter.WriteProperties(writer, connection);
+                foreach (var property in description.Settable)
+                {
+                    // Only what is set: no "" for an unset string, no [] for an empty list, never a null.
+                    switch (property.GetValue(connection))
+                    {
+                        case string text when text.Length > 0:
+                            writer.WriteString(property.JsonName, text);
+                            break;
+                        case string[] list when list.Length > 0:
+                            WriteStringArray(writer, property.JsonName, list);
+                            break;
+                        case bool flag:
+                            writer.WriteBoolean(property.JsonName, flag);
+                            break;
+                        case DateTimeOffset date:
+                            writer.WriteString(property.JsonName, date.UtcDateTime);
+                            break;
+                    }
+                }
+
                 writer.WriteEndObject();
             }
 
@@ -126,7 +142,7 @@ namespace KustoConnect.Engine.Internal
         /// </summary>
         internal static BinaryData WriteChanges(DataConnection changes)
         {
-            if (changes is UnknownDataConnection)
+            if (changes is OtherDataConnection)
             {
                 return WriteProperties(changes);
             }
@@ -182,36 +198,6 @@ namespace KustoConnect.Engine.Internal
             }
 
             return null;
-        }
-
-        internal static void WriteIfSet(Utf8JsonWriter writer, string name, string? value)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                writer.WriteString(name, value);
-            }
-        }
-
-        private static void WriteStrings(Utf8JsonWriter writer, string name, IList<string>? values)
-        {
-            if (values != null && values.Count > 0)
-            {
-                writer.WriteStartArray(name);
-                foreach (var value in values)
-                {
-                    writer.WriteStringValue(value);
-                }
-
-                writer.WriteEndArray();
-            }
-        }
-
-        private static void WriteDate(Utf8JsonWriter writer, string name, DateTimeOffset? value)
-        {
-            if (value.HasValue)
-            {
-                writer.WriteString(name, value.Value.UtcDateTime);
-            }
         }
 
         /// <summary>A JSON boolean, or the strings "true"/"false" (some services send those); null otherwise.</summary>
@@ -272,152 +258,23 @@ namespace KustoConnect.Engine.Internal
             return list;
         }
 
-        /// <summary>Reads and writes the "properties" of one kind. Add a subclass per modelled kind.</summary>
-        private abstract class KindConverter
+        /// <summary>A model of the described kind from its "properties" (default when ARM sent none): every property by its JSON name.</summary>
+        private static DataConnection ReadProperties(DataConnectionKindDescription description, JsonElement properties)
         {
-            internal abstract string Kind { get; }
-
-            /// <param name="properties">The "properties" object, or default when ARM sent none.</param>
-            internal abstract DataConnection Read(JsonElement properties);
-
-            internal abstract void WriteProperties(Utf8JsonWriter writer, DataConnection connection);
-        }
-
-        private sealed class IotHubConverter : KindConverter
-        {
-            internal override string Kind => "IotHub";
-
-            internal override DataConnection Read(JsonElement properties) => new IotHubDataConnection
+            var connection = description.NewModel();
+            foreach (var property in description.Properties)
             {
-                IotHubResourceId = GetString(properties, "iotHubResourceId"),
-                ConsumerGroup = GetString(properties, "consumerGroup"),
-                TableName = GetString(properties, "tableName"),
-                MappingRuleName = GetString(properties, "mappingRuleName"),
-                DataFormat = GetString(properties, "dataFormat"),
-                SharedAccessPolicyName = GetString(properties, "sharedAccessPolicyName"),
-                DatabaseRouting = GetString(properties, "databaseRouting"),
-                EventSystemProperties = GetStrings(properties, "eventSystemProperties"),
-                RetrievalStartDate = GetDate(properties, "retrievalStartDate"),
-            };
-
-            internal override void WriteProperties(Utf8JsonWriter writer, DataConnection connection)
-            {
-                var iot = (IotHubDataConnection)connection;
-                WriteIfSet(writer, "iotHubResourceId", iot.IotHubResourceId);
-                WriteIfSet(writer, "consumerGroup", iot.ConsumerGroup);
-                WriteIfSet(writer, "tableName", iot.TableName);
-                WriteIfSet(writer, "mappingRuleName", iot.MappingRuleName);
-                WriteIfSet(writer, "dataFormat", iot.DataFormat);
-                WriteStrings(writer, "eventSystemProperties", iot.EventSystemProperties);
-                WriteIfSet(writer, "sharedAccessPolicyName", iot.SharedAccessPolicyName);
-                WriteIfSet(writer, "databaseRouting", iot.DatabaseRouting);
-                WriteDate(writer, "retrievalStartDate", iot.RetrievalStartDate);
-            }
-        }
-
-        private sealed class EventHubConverter : KindConverter
-        {
-            internal override string Kind => "EventHub";
-
-            internal override DataConnection Read(JsonElement properties) => new EventHubDataConnection
-            {
-                EventHubResourceId = GetString(properties, "eventHubResourceId"),
-                ConsumerGroup = GetString(properties, "consumerGroup"),
-                TableName = GetString(properties, "tableName"),
-                MappingRuleName = GetString(properties, "mappingRuleName"),
-                DataFormat = GetString(properties, "dataFormat"),
-                EventSystemProperties = GetStrings(properties, "eventSystemProperties"),
-                Compression = GetString(properties, "compression"),
-                ManagedIdentityResourceId = GetString(properties, "managedIdentityResourceId"),
-                ManagedIdentityObjectId = GetString(properties, "managedIdentityObjectId"),
-                DatabaseRouting = GetString(properties, "databaseRouting"),
-                RetrievalStartDate = GetDate(properties, "retrievalStartDate"),
-            };
-
-            internal override void WriteProperties(Utf8JsonWriter writer, DataConnection connection)
-            {
-                var hub = (EventHubDataConnection)connection;
-                WriteIfSet(writer, "eventHubResourceId", hub.EventHubResourceId);
-                WriteIfSet(writer, "consumerGroup", hub.ConsumerGroup);
-                WriteIfSet(writer, "tableName", hub.TableName);
-                WriteIfSet(writer, "mappingRuleName", hub.MappingRuleName);
-                WriteIfSet(writer, "dataFormat", hub.DataFormat);
-                WriteStrings(writer, "eventSystemProperties", hub.EventSystemProperties);
-                WriteIfSet(writer, "compression", hub.Compression);
-                WriteIfSet(writer, "managedIdentityResourceId", hub.ManagedIdentityResourceId);
-                WriteIfSet(writer, "databaseRouting", hub.DatabaseRouting);
-                WriteDate(writer, "retrievalStartDate", hub.RetrievalStartDate);
-            }
-        }
-
-        private sealed class EventGridConverter : KindConverter
-        {
-            internal override string Kind => "EventGrid";
-
-            internal override DataConnection Read(JsonElement properties) => new EventGridDataConnection
-            {
-                StorageAccountResourceId = GetString(properties, "storageAccountResourceId"),
-                EventGridResourceId = GetString(properties, "eventGridResourceId"),
-                EventHubResourceId = GetString(properties, "eventHubResourceId"),
-                ConsumerGroup = GetString(properties, "consumerGroup"),
-                TableName = GetString(properties, "tableName"),
-                MappingRuleName = GetString(properties, "mappingRuleName"),
-                DataFormat = GetString(properties, "dataFormat"),
-                IgnoreFirstRecord = GetBool(properties, "ignoreFirstRecord"),
-                BlobStorageEventType = GetString(properties, "blobStorageEventType"),
-                ManagedIdentityResourceId = GetString(properties, "managedIdentityResourceId"),
-                ManagedIdentityObjectId = GetString(properties, "managedIdentityObjectId"),
-                DatabaseRouting = GetString(properties, "databaseRouting"),
-            };
-
-            internal override void WriteProperties(Utf8JsonWriter writer, DataConnection connection)
-            {
-                var grid = (EventGridDataConnection)connection;
-                WriteIfSet(writer, "storageAccountResourceId", grid.StorageAccountResourceId);
-                WriteIfSet(writer, "eventGridResourceId", grid.EventGridResourceId);
-                WriteIfSet(writer, "eventHubResourceId", grid.EventHubResourceId);
-                WriteIfSet(writer, "consumerGroup", grid.ConsumerGroup);
-                WriteIfSet(writer, "tableName", grid.TableName);
-                WriteIfSet(writer, "mappingRuleName", grid.MappingRuleName);
-                WriteIfSet(writer, "dataFormat", grid.DataFormat);
-                if (grid.IgnoreFirstRecord.HasValue)
+                object? value = property.Type switch
                 {
-                    writer.WriteBoolean("ignoreFirstRecord", grid.IgnoreFirstRecord.Value);
-                }
-
-                WriteIfSet(writer, "blobStorageEventType", grid.BlobStorageEventType);
-                WriteIfSet(writer, "managedIdentityResourceId", grid.ManagedIdentityResourceId);
-                WriteIfSet(writer, "databaseRouting", grid.DatabaseRouting);
+                    DataConnectionPropertyType.StringList => GetStrings(properties, property.JsonName),
+                    DataConnectionPropertyType.Boolean => GetBool(properties, property.JsonName),
+                    DataConnectionPropertyType.DateTime => GetDate(properties, property.JsonName),
+                    _ => GetString(properties, property.JsonName),
+                };
+                property.SetValue(connection, value);
             }
-        }
 
-        private sealed class CosmosDbConverter : KindConverter
-        {
-            internal override string Kind => "CosmosDb";
-
-            internal override DataConnection Read(JsonElement properties) => new CosmosDbDataConnection
-            {
-                TableName = GetString(properties, "tableName"),
-                MappingRuleName = GetString(properties, "mappingRuleName"),
-                ManagedIdentityResourceId = GetString(properties, "managedIdentityResourceId"),
-                ManagedIdentityObjectId = GetString(properties, "managedIdentityObjectId"),
-                CosmosDbAccountResourceId = GetString(properties, "cosmosDbAccountResourceId"),
-                CosmosDbDatabase = GetString(properties, "cosmosDbDatabase"),
-                CosmosDbContainer = GetString(properties, "cosmosDbContainer"),
-                RetrievalStartDate = GetDate(properties, "retrievalStartDate"),
-            };
-
-            internal override void WriteProperties(Utf8JsonWriter writer, DataConnection connection)
-            {
-                var cosmos = (CosmosDbDataConnection)connection;
-                WriteIfSet(writer, "tableName", cosmos.TableName);
-                WriteIfSet(writer, "mappingRuleName", cosmos.MappingRuleName);
-                WriteIfSet(writer, "managedIdentityResourceId", cosmos.ManagedIdentityResourceId);
-                WriteIfSet(writer, "cosmosDbAccountResourceId", cosmos.CosmosDbAccountResourceId);
-                WriteIfSet(writer, "cosmosDbDatabase", cosmos.CosmosDbDatabase);
-                WriteIfSet(writer, "cosmosDbContainer", cosmos.CosmosDbContainer);
-                WriteDate(writer, "retrievalStartDate", cosmos.RetrievalStartDate);
-            }
+            return connection;
         }
     }
 }

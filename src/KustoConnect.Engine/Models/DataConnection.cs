@@ -1,11 +1,14 @@
 using System;
 using System.Collections.Generic;
+using static KustoConnect.Engine.DataConnectionKinds;
 
 namespace KustoConnect.Engine
 {
     /// <summary>
-    /// A Microsoft.Kusto data connection (clusters/databases/dataConnections). One subclass per kind; kinds not modelled
-    /// yet come back as <see cref="UnknownDataConnection"/> so that nothing ARM sends is lost.
+    /// A Microsoft.Kusto data connection (clusters/databases/dataConnections). One subclass per kind, each with its
+    /// <see cref="DataConnectionKindDescription"/> beside it (a static <c>Description</c>: the one place that says what the
+    /// kind's properties are); kinds not modelled yet come back as <see cref="OtherDataConnection"/> so that nothing ARM
+    /// sends is lost. To add a property to a kind: the property on its model and its line in the model's Description.
     /// </summary>
     public abstract class DataConnection
     {
@@ -15,12 +18,16 @@ namespace KustoConnect.Engine
         /// <summary>The short name (last segment of the id), not ARM's "cluster/database/name".</summary>
         public string? Name { get; set; }
 
+        /// <summary>The subscription of the cluster (from <see cref="Id"/>).</summary>
         public string? SubscriptionId { get; set; }
 
+        /// <summary>The resource group of the cluster (from <see cref="Id"/>).</summary>
         public string? ResourceGroupName { get; set; }
 
+        /// <summary>The cluster (from <see cref="Id"/>).</summary>
         public string? ClusterName { get; set; }
 
+        /// <summary>The database (from <see cref="Id"/>).</summary>
         public string? DatabaseName { get; set; }
 
         /// <summary>The location as ARM sent it: a name ("centralus") or a display name ("Central US").</summary>
@@ -35,13 +42,36 @@ namespace KustoConnect.Engine
         /// <summary>The discriminator sent as "kind": "IotHub", "EventHub", ...</summary>
         public abstract string Kind { get; }
 
+        /// <inheritdoc />
         public override string ToString() => Kind + " data connection '" + (Name ?? "(unnamed)") + "'";
     }
 
     /// <summary>An IoT Hub data connection: every property of IotHubConnectionProperties (api-version 2024-04-13).</summary>
     public sealed class IotHubDataConnection : DataConnection
     {
-        public override string Kind => "IotHub";
+        /// <summary>The IoT Hub kind: its ARM kind and every property, once.</summary>
+        public static DataConnectionKindDescription Description { get; } = new DataConnectionKindDescription(
+            "IotHub",
+            "IoT Hub",
+            () => new IotHubDataConnection(),
+            Text<IotHubDataConnection>("IotHubResourceId", "iotHubResourceId", c => c.IotHubResourceId, (c, v) => c.IotHubResourceId = v, new DataConnectionProperty.PropertyOptions
+            {
+                Required = true,
+                Rule = (v, p) => KustoRules.ParseIotHubResourceId(v, p).ResourceId,
+                ParseInto = (c, v) => ((IotHubDataConnection)c).IotHubIdentity = ResourceIds.Parse(v, ResourceIds.IotHub, "IotHubResourceId"),
+                AlreadyChecked = c => ((IotHubDataConnection)c).IotHubIdentity != null,
+            }),
+            Text<IotHubDataConnection>("ConsumerGroup", "consumerGroup", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
+            Text<IotHubDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
+            Text<IotHubDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
+            Text<IotHubDataConnection>("DataFormat", "dataFormat", c => c.DataFormat, (c, v) => c.DataFormat = v, Common.DataFormat(DataConnectionKind.IotHub)),
+            List<IotHubDataConnection>("EventSystemProperties", "eventSystemProperties", c => c.EventSystemProperties, (c, v) => c.EventSystemProperties = v, Common.EventSystemProperties(KustoRules.IotHubEventSystemProperties)),
+            Text<IotHubDataConnection>("SharedAccessPolicyName", "sharedAccessPolicyName", c => c.SharedAccessPolicyName, (c, v) => c.SharedAccessPolicyName = v, Name((v, p) => KustoRules.ValidateSharedAccessPolicyName(v, p), required: true)),
+            Text<IotHubDataConnection>("DatabaseRouting", "databaseRouting", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v, Common.DatabaseRouting()),
+            Date<IotHubDataConnection>("RetrievalStartDate", "retrievalStartDate", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v));
+
+        /// <inheritdoc />
+        public override string Kind => Description.ArmKind;
 
         private string? _iotHubResourceId;
         private ResourceIdentity? _iotHubIdentity;
@@ -99,7 +129,25 @@ namespace KustoConnect.Engine
     /// <summary>An Event Hub data connection: every property of EventHubConnectionProperties (api-version 2024-04-13).</summary>
     public sealed class EventHubDataConnection : DataConnection
     {
-        public override string Kind => "EventHub";
+        /// <summary>The Event Hub kind: its ARM kind and every property, once.</summary>
+        public static DataConnectionKindDescription Description { get; } = new DataConnectionKindDescription(
+            "EventHub",
+            "Event Hub",
+            () => new EventHubDataConnection(),
+            Text<EventHubDataConnection>("EventHubResourceId", "eventHubResourceId", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Rule((v, p) => KustoRules.ParseEventHubResourceId(v, p), required: true)),
+            Text<EventHubDataConnection>("ConsumerGroup", "consumerGroup", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
+            Text<EventHubDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
+            Text<EventHubDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
+            Text<EventHubDataConnection>("DataFormat", "dataFormat", c => c.DataFormat, (c, v) => c.DataFormat = v, Common.DataFormat(DataConnectionKind.EventHub)),
+            List<EventHubDataConnection>("EventSystemProperties", "eventSystemProperties", c => c.EventSystemProperties, (c, v) => c.EventSystemProperties = v, Common.EventSystemProperties(KustoRules.EventHubEventSystemProperties)),
+            Text<EventHubDataConnection>("Compression", "compression", c => c.Compression, (c, v) => c.Compression = v, Rule((v, p) => KustoRules.NormalizeCompression(v), completion: KustoRules.Compressions)),
+            Text<EventHubDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, Common.ManagedIdentity()),
+            Text<EventHubDataConnection>("ManagedIdentityObjectId", "managedIdentityObjectId", c => c.ManagedIdentityObjectId, (c, v) => c.ManagedIdentityObjectId = v, ReadOnly()),
+            Text<EventHubDataConnection>("DatabaseRouting", "databaseRouting", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v, Common.DatabaseRouting()),
+            Date<EventHubDataConnection>("RetrievalStartDate", "retrievalStartDate", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v));
+
+        /// <inheritdoc />
+        public override string Kind => Description.ArmKind;
 
         /// <summary>The resource id of the event hub (Microsoft.EventHub/namespaces/eventhubs).</summary>
         public string? EventHubResourceId { get; set; }
@@ -138,7 +186,26 @@ namespace KustoConnect.Engine
     /// <summary>An Event Grid (blob storage) data connection: every property of EventGridConnectionProperties (api-version 2024-04-13).</summary>
     public sealed class EventGridDataConnection : DataConnection
     {
-        public override string Kind => "EventGrid";
+        /// <summary>The Event Grid kind: its ARM kind and every property, once.</summary>
+        public static DataConnectionKindDescription Description { get; } = new DataConnectionKindDescription(
+            "EventGrid",
+            "Event Grid",
+            () => new EventGridDataConnection(),
+            Text<EventGridDataConnection>("StorageAccountResourceId", "storageAccountResourceId", c => c.StorageAccountResourceId, (c, v) => c.StorageAccountResourceId = v, Rule((v, p) => KustoRules.ParseStorageAccountResourceId(v, p), required: true)),
+            Text<EventGridDataConnection>("EventGridResourceId", "eventGridResourceId", c => c.EventGridResourceId, (c, v) => c.EventGridResourceId = v, Rule((v, p) => KustoRules.ParseEventGridResourceId(v, p))),
+            Text<EventGridDataConnection>("EventHubResourceId", "eventHubResourceId", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Rule((v, p) => KustoRules.ParseEventHubResourceId(v, p), required: true)),
+            Text<EventGridDataConnection>("ConsumerGroup", "consumerGroup", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
+            Text<EventGridDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
+            Text<EventGridDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
+            Text<EventGridDataConnection>("DataFormat", "dataFormat", c => c.DataFormat, (c, v) => c.DataFormat = v, Common.DataFormat(DataConnectionKind.EventGrid)),
+            Flag<EventGridDataConnection>("IgnoreFirstRecord", "ignoreFirstRecord", c => c.IgnoreFirstRecord, (c, v) => c.IgnoreFirstRecord = v),
+            Text<EventGridDataConnection>("BlobStorageEventType", "blobStorageEventType", c => c.BlobStorageEventType, (c, v) => c.BlobStorageEventType = v, Rule((v, p) => KustoRules.NormalizeBlobStorageEventType(v), completion: KustoRules.BlobStorageEventTypes)),
+            Text<EventGridDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, Common.ManagedIdentity()),
+            Text<EventGridDataConnection>("ManagedIdentityObjectId", "managedIdentityObjectId", c => c.ManagedIdentityObjectId, (c, v) => c.ManagedIdentityObjectId = v, ReadOnly()),
+            Text<EventGridDataConnection>("DatabaseRouting", "databaseRouting", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v, Common.DatabaseRouting()));
+
+        /// <inheritdoc />
+        public override string Kind => Description.ArmKind;
 
         /// <summary>The resource id of the storage account whose blobs are ingested.</summary>
         public string? StorageAccountResourceId { get; set; }
@@ -180,7 +247,22 @@ namespace KustoConnect.Engine
     /// <summary>A Cosmos DB data connection: every property of CosmosDbDataConnectionProperties (api-version 2024-04-13).</summary>
     public sealed class CosmosDbDataConnection : DataConnection
     {
-        public override string Kind => "CosmosDb";
+        /// <summary>The Cosmos DB kind: its ARM kind and every property, once.</summary>
+        public static DataConnectionKindDescription Description { get; } = new DataConnectionKindDescription(
+            "CosmosDb",
+            "Cosmos DB",
+            () => new CosmosDbDataConnection(),
+            Text<CosmosDbDataConnection>("CosmosDbAccountResourceId", "cosmosDbAccountResourceId", c => c.CosmosDbAccountResourceId, (c, v) => c.CosmosDbAccountResourceId = v, Rule((v, p) => KustoRules.ParseCosmosDbAccountResourceId(v, p), required: true)),
+            Text<CosmosDbDataConnection>("CosmosDbDatabase", "cosmosDbDatabase", c => c.CosmosDbDatabase, (c, v) => c.CosmosDbDatabase = v, Name((v, p) => KustoRules.ValidateCosmosDbDatabase(v, p), required: true)),
+            Text<CosmosDbDataConnection>("CosmosDbContainer", "cosmosDbContainer", c => c.CosmosDbContainer, (c, v) => c.CosmosDbContainer = v, Name((v, p) => KustoRules.ValidateCosmosDbContainer(v, p), required: true)),
+            Text<CosmosDbDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, Common.Table(required: true)),
+            Text<CosmosDbDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
+            Text<CosmosDbDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, Common.ManagedIdentity(required: true)),
+            Text<CosmosDbDataConnection>("ManagedIdentityObjectId", "managedIdentityObjectId", c => c.ManagedIdentityObjectId, (c, v) => c.ManagedIdentityObjectId = v, ReadOnly()),
+            Date<CosmosDbDataConnection>("RetrievalStartDate", "retrievalStartDate", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v));
+
+        /// <inheritdoc />
+        public override string Kind => Description.ArmKind;
 
         /// <summary>The table to ingest into (required).</summary>
         public string? TableName { get; set; }
@@ -208,17 +290,19 @@ namespace KustoConnect.Engine
     }
 
     /// <summary>
-    /// A data connection of a kind the engine does not model (a kind the service adds after api-version 2024-04-13).
-    /// Its properties are kept verbatim, so that it can be shown, and sent back unchanged.
+    /// A data connection of another kind, one the engine does not model (a kind the service adds after api-version
+    /// 2024-04-13). Its properties are kept verbatim, so that it can be shown, and sent back unchanged. The cmdlets
+    /// write it as KustoOtherDataConnection (engine <c>{Kind}DataConnection</c>, output <c>Kusto{Kind}DataConnection</c>).
     /// </summary>
-    public sealed class UnknownDataConnection : DataConnection
+    public sealed class OtherDataConnection : DataConnection
     {
+        /// <inheritdoc />
         public override string Kind => KindName;
 
         /// <summary>The "kind" ARM sent.</summary>
         public string KindName { get; set; } = string.Empty;
 
         /// <summary>The "properties" object exactly as ARM sent it ("{}" when absent).</summary>
-        public string RawPropertiesJson { get; set; } = "{}";
+        public string PropertiesJson { get; set; } = "{}";
     }
 }

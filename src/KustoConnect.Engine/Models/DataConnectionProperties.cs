@@ -5,7 +5,7 @@ using System.Linq;
 
 namespace KustoConnect.Engine
 {
-    /// <summary>How a settable property's value is shaped.</summary>
+    /// <summary>How a data connection property's value is shaped.</summary>
     public enum DataConnectionPropertyType
     {
         /// <summary>A string.</summary>
@@ -22,31 +22,51 @@ namespace KustoConnect.Engine
     }
 
     /// <summary>
-    /// One property a user sets on a data connection of one kind (never a read-only one such as provisioningState or
-    /// managedIdentityObjectId): its model name, its ARM name, and how to read, write and compare it. The one table the
-    /// partial update, the definition file and the desired-state diff share.
+    /// One property of a data connection kind, as the kind's <see cref="DataConnectionKindDescription"/> describes it: its
+    /// model (and output) name, its ARM name in "properties", its cmdlet parameter, its shape, whether it is required,
+    /// can be updated or cleared or is read-only, its client-side rule and the values completion offers. JSON reading and
+    /// writing, the checks before sending, partial updates, the definition file, the desired-state diff, the cmdlets'
+    /// parameter handling and the completers all take the property from here.
     /// </summary>
     public sealed class DataConnectionProperty
     {
         private readonly Func<DataConnection, object?> _get;
         private readonly Action<DataConnection, object?> _set;
+        private readonly Func<string, string, string>? _rule;
+        private readonly Action<DataConnection, string>? _parseInto;
+        private readonly Func<DataConnection, bool>? _alreadyChecked;
 
-        internal DataConnectionProperty(string name, string jsonName, DataConnectionPropertyType type, bool required, bool clearable, Func<DataConnection, object?> get, Action<DataConnection, object?> set)
+        internal DataConnectionProperty(
+            string name,
+            string jsonName,
+            DataConnectionPropertyType type,
+            Func<DataConnection, object?> get,
+            Action<DataConnection, object?> set,
+            PropertyOptions options)
         {
             Name = name;
             JsonName = jsonName;
             Type = type;
-            Required = required;
-            Clearable = clearable;
             _get = get;
             _set = set;
+            ParameterName = options.ParameterName ?? name;
+            Required = options.Required;
+            Clearable = options.Clearable;
+            ReadOnly = options.ReadOnly;
+            CompletionValues = Array.AsReadOnly((options.CompletionValues ?? Array.Empty<string>()).ToArray());
+            _rule = options.Rule;
+            _parseInto = options.ParseInto;
+            _alreadyChecked = options.AlreadyChecked;
         }
 
-        /// <summary>The model's (and the cmdlets') name, e.g. "TableName".</summary>
+        /// <summary>The model's (and the output type's) name, e.g. "TableName".</summary>
         public string Name { get; }
 
         /// <summary>ARM's name in "properties", e.g. "tableName".</summary>
         public string JsonName { get; }
+
+        /// <summary>The cmdlets' parameter that sets it: its <see cref="Name"/>, except "EventSystemProperty" for the list.</summary>
+        public string ParameterName { get; }
 
         /// <summary>The value's shape.</summary>
         public DataConnectionPropertyType Type { get; }
@@ -60,6 +80,15 @@ namespace KustoConnect.Engine
         /// </summary>
         public bool Clearable { get; }
 
+        /// <summary>True for a property only the service sets (e.g. managedIdentityObjectId): read, shown, never sent.</summary>
+        public bool ReadOnly { get; }
+
+        /// <summary>True when a partial update (PATCH) may change it: every property that is not <see cref="ReadOnly"/>.</summary>
+        public bool Updatable => !ReadOnly;
+
+        /// <summary>The values tab completion offers (data formats, event system properties, enumerations); empty when free-form.</summary>
+        public IReadOnlyList<string> CompletionValues { get; }
+
         /// <summary>The value on <paramref name="connection"/>: a string, a string[] (copy), a bool or a DateTimeOffset; null when unset.</summary>
         public object? GetValue(DataConnection connection)
         {
@@ -70,6 +99,32 @@ namespace KustoConnect.Engine
         /// <summary>Sets the value (null unsets it; a list is copied).</summary>
         public void SetValue(DataConnection connection, object? value) =>
             _set(connection, value is IEnumerable<string> list && !(value is string) ? new List<string>(list) : value);
+
+        /// <summary>
+        /// Sets a value a user gave (a cmdlet parameter): checked and normalized by <see cref="Normalize"/>, and, for a
+        /// resource id that the model keeps parsed (the IoT hub), parsed once into the model's typed identity. Null leaves
+        /// the property as it is. Throws <see cref="KustoValidationException"/>.
+        /// </summary>
+        public void Assign(DataConnection connection, object? value)
+        {
+            if (connection == null)
+            {
+                throw new ArgumentNullException(nameof(connection));
+            }
+
+            if (value == null)
+            {
+                return;
+            }
+
+            if (_parseInto != null && value is string text && !IsUnset(text))
+            {
+                _parseInto(connection, text);
+                return;
+            }
+
+            SetValue(connection, Normalize(value, connection.Kind));
+        }
 
         /// <summary>
         /// True when the two values mean the same: strings without regard to case (ids, formats and names are
@@ -97,9 +152,10 @@ namespace KustoConnect.Engine
         }
 
         /// <summary>
-        /// The client-side rules for one value of this property on a data connection of <paramref name="kind"/>: resource
+        /// The client-side rule for one value of this property on a data connection of <paramref name="kind"/>: resource
         /// ids parsed and returned in canonical casing, formats and enumerations in the service's spelling; "" (or an empty
-        /// list) only where the property can be cleared. Null passes (unchanged). Throws <see cref="KustoValidationException"/>.
+        /// list) only where the property can be cleared. Null passes (unchanged). Throws <see cref="KustoValidationException"/>
+        /// naming <see cref="Name"/>.
         /// </summary>
         public object? Normalize(object? value, string kind)
         {
@@ -125,66 +181,50 @@ namespace KustoConnect.Engine
 
             if (value is string text)
             {
-                var parsedKind = (DataConnectionKind)Enum.Parse(typeof(DataConnectionKind), kind, ignoreCase: true);
-                switch (Name)
-                {
-                    case "IotHubResourceId":
-                        return KustoRules.ParseIotHubResourceId(text).ResourceId;
-                    case "EventHubResourceId":
-                        return KustoRules.ParseEventHubResourceId(text);
-                    case "StorageAccountResourceId":
-                        return KustoRules.ParseStorageAccountResourceId(text);
-                    case "EventGridResourceId":
-                        return KustoRules.ParseEventGridResourceId(text);
-                    case "CosmosDbAccountResourceId":
-                        return KustoRules.ParseCosmosDbAccountResourceId(text);
-                    case "ManagedIdentityResourceId":
-                        return KustoRules.ParseManagedIdentityResourceId(text);
-                    case "DataFormat":
-                        return KustoRules.NormalizeDataFormat(text, parsedKind);
-                    case "Compression":
-                        return KustoRules.NormalizeCompression(text);
-                    case "BlobStorageEventType":
-                        return KustoRules.NormalizeBlobStorageEventType(text);
-                    case "DatabaseRouting":
-                        return KustoRules.NormalizeDatabaseRouting(text);
-                    case "TableName":
-                        KustoRules.ValidateTableName(text);
-                        return text;
-                    case "MappingRuleName":
-                        KustoRules.ValidateMappingRuleName(text);
-                        return text;
-                    case "ConsumerGroup":
-                        KustoRules.ValidateConsumerGroup(text);
-                        return text;
-                    case "SharedAccessPolicyName":
-                        KustoRules.ValidateSharedAccessPolicyName(text);
-                        return text;
-                    case "CosmosDbDatabase":
-                        KustoRules.ValidateCosmosDbDatabase(text);
-                        return text;
-                    case "CosmosDbContainer":
-                        KustoRules.ValidateCosmosDbContainer(text);
-                        return text;
-                    default:
-                        if (string.IsNullOrWhiteSpace(text))
-                        {
-                            throw new KustoValidationException("Invalid" + Name, Name + " cannot be blank.", Name);
-                        }
-
-                        return text;
-                }
+                return Apply(text, Name);
             }
 
             if (value is IEnumerable<string> names && Type == DataConnectionPropertyType.StringList)
             {
                 foreach (var name in names)
                 {
-                    KustoRules.ValidateEventSystemProperty(name, Name);
+                    Apply(name, Name);
                 }
             }
 
             return value;
+        }
+
+        /// <summary>
+        /// The check before sending (<see cref="KustoRules.ValidateDefinition"/>): a value that is set (not null, not "")
+        /// passes the rule, each item of a list too; an error names <see cref="ParameterName"/>. Throws
+        /// <see cref="KustoValidationException"/>.
+        /// </summary>
+        public void Check(DataConnection connection)
+        {
+            if (connection == null)
+            {
+                throw new ArgumentNullException(nameof(connection));
+            }
+
+            if (ReadOnly || (_alreadyChecked != null && _alreadyChecked(connection)))
+            {
+                return;
+            }
+
+            switch (_get(connection))
+            {
+                case string text when text.Length > 0:
+                    Apply(text, ParameterName);
+                    break;
+                case IEnumerable<string> list:
+                    foreach (var item in list)
+                    {
+                        Apply(item, ParameterName);
+                    }
+
+                    break;
+            }
         }
 
         /// <summary>The value as a person reads it (lists comma-separated, dates ISO 8601 UTC); null when unset.</summary>
@@ -213,110 +253,68 @@ namespace KustoConnect.Engine
 
         /// <inheritdoc />
         public override string ToString() => Name;
+
+        private string Apply(string text, string parameterName)
+        {
+            if (_rule != null)
+            {
+                return _rule(text, parameterName);
+            }
+
+            if (string.IsNullOrWhiteSpace(text))
+            {
+                throw new KustoValidationException("Invalid" + Name, Name + " cannot be blank.", parameterName);
+            }
+
+            return text;
+        }
+
+        /// <summary>The optional parts of a property's description (see <see cref="DataConnectionKindDescription"/>).</summary>
+        internal sealed class PropertyOptions
+        {
+            /// <summary>The cmdlet parameter, when it is not the property's name.</summary>
+            public string? ParameterName { get; set; }
+
+            /// <summary>A data connection of the kind cannot exist without it.</summary>
+            public bool Required { get; set; }
+
+            /// <summary>A partial update may clear it.</summary>
+            public bool Clearable { get; set; }
+
+            /// <summary>Only the service sets it.</summary>
+            public bool ReadOnly { get; set; }
+
+            /// <summary>What completion offers.</summary>
+            public IEnumerable<string>? CompletionValues { get; set; }
+
+            /// <summary>(value, parameter name) to the canonical value, or a <see cref="KustoValidationException"/> naming the parameter.</summary>
+            public Func<string, string, string>? Rule { get; set; }
+
+            /// <summary>Sets a user's value by parsing it into the model's typed identity (instead of the rule and the setter).</summary>
+            public Action<DataConnection, string>? ParseInto { get; set; }
+
+            /// <summary>True when the model already holds the value parsed, so the check before sending is skipped.</summary>
+            public Func<DataConnection, bool>? AlreadyChecked { get; set; }
+        }
     }
 
-    /// <summary>The settable properties of each modelled kind (api-version 2024-04-13).</summary>
+    /// <summary>
+    /// The settable properties of each modelled kind (api-version 2024-04-13), from the kinds' descriptions
+    /// (<see cref="DataConnectionKinds"/>): what the partial update, the definition file and the desired-state diff share.
+    /// </summary>
     public static class DataConnectionProperties
     {
-        private static readonly Dictionary<string, DataConnectionProperty[]> ByKind = new Dictionary<string, DataConnectionProperty[]>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["IotHub"] = new[]
-            {
-                Str<IotHubDataConnection>("IotHubResourceId", "iotHubResourceId", c => c.IotHubResourceId, (c, v) => c.IotHubResourceId = v, required: true),
-                Str<IotHubDataConnection>("ConsumerGroup", "consumerGroup", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, required: true),
-                Str<IotHubDataConnection>("SharedAccessPolicyName", "sharedAccessPolicyName", c => c.SharedAccessPolicyName, (c, v) => c.SharedAccessPolicyName = v, required: true),
-                Str<IotHubDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, clearable: true),
-                Str<IotHubDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, clearable: true),
-                Str<IotHubDataConnection>("DataFormat", "dataFormat", c => c.DataFormat, (c, v) => c.DataFormat = v, clearable: true),
-                List<IotHubDataConnection>("EventSystemProperties", "eventSystemProperties", c => c.EventSystemProperties, (c, v) => c.EventSystemProperties = v),
-                Str<IotHubDataConnection>("DatabaseRouting", "databaseRouting", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v),
-                Date<IotHubDataConnection>("RetrievalStartDate", "retrievalStartDate", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v),
-            },
-            ["EventHub"] = new[]
-            {
-                Str<EventHubDataConnection>("EventHubResourceId", "eventHubResourceId", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, required: true),
-                Str<EventHubDataConnection>("ConsumerGroup", "consumerGroup", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, required: true),
-                Str<EventHubDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, clearable: true),
-                Str<EventHubDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, clearable: true),
-                Str<EventHubDataConnection>("DataFormat", "dataFormat", c => c.DataFormat, (c, v) => c.DataFormat = v, clearable: true),
-                List<EventHubDataConnection>("EventSystemProperties", "eventSystemProperties", c => c.EventSystemProperties, (c, v) => c.EventSystemProperties = v),
-                Str<EventHubDataConnection>("Compression", "compression", c => c.Compression, (c, v) => c.Compression = v),
-                Str<EventHubDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v),
-                Str<EventHubDataConnection>("DatabaseRouting", "databaseRouting", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v),
-                Date<EventHubDataConnection>("RetrievalStartDate", "retrievalStartDate", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v),
-            },
-            ["EventGrid"] = new[]
-            {
-                Str<EventGridDataConnection>("StorageAccountResourceId", "storageAccountResourceId", c => c.StorageAccountResourceId, (c, v) => c.StorageAccountResourceId = v, required: true),
-                Str<EventGridDataConnection>("EventGridResourceId", "eventGridResourceId", c => c.EventGridResourceId, (c, v) => c.EventGridResourceId = v),
-                Str<EventGridDataConnection>("EventHubResourceId", "eventHubResourceId", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, required: true),
-                Str<EventGridDataConnection>("ConsumerGroup", "consumerGroup", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, required: true),
-                Str<EventGridDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, clearable: true),
-                Str<EventGridDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, clearable: true),
-                Str<EventGridDataConnection>("DataFormat", "dataFormat", c => c.DataFormat, (c, v) => c.DataFormat = v, clearable: true),
-                Bool<EventGridDataConnection>("IgnoreFirstRecord", "ignoreFirstRecord", c => c.IgnoreFirstRecord, (c, v) => c.IgnoreFirstRecord = v),
-                Str<EventGridDataConnection>("BlobStorageEventType", "blobStorageEventType", c => c.BlobStorageEventType, (c, v) => c.BlobStorageEventType = v),
-                Str<EventGridDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v),
-                Str<EventGridDataConnection>("DatabaseRouting", "databaseRouting", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v),
-            },
-            ["CosmosDb"] = new[]
-            {
-                Str<CosmosDbDataConnection>("CosmosDbAccountResourceId", "cosmosDbAccountResourceId", c => c.CosmosDbAccountResourceId, (c, v) => c.CosmosDbAccountResourceId = v, required: true),
-                Str<CosmosDbDataConnection>("CosmosDbDatabase", "cosmosDbDatabase", c => c.CosmosDbDatabase, (c, v) => c.CosmosDbDatabase = v, required: true),
-                Str<CosmosDbDataConnection>("CosmosDbContainer", "cosmosDbContainer", c => c.CosmosDbContainer, (c, v) => c.CosmosDbContainer = v, required: true),
-                Str<CosmosDbDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, required: true),
-                Str<CosmosDbDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, clearable: true),
-                Str<CosmosDbDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, required: true),
-                Date<CosmosDbDataConnection>("RetrievalStartDate", "retrievalStartDate", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v),
-            },
-        };
-
         /// <summary>The modelled kinds, in their service spelling.</summary>
-        public static IReadOnlyList<string> Kinds { get; } = Array.AsReadOnly(new[] { "IotHub", "EventHub", "EventGrid", "CosmosDb" });
+        public static IReadOnlyList<string> Kinds { get; } = Array.AsReadOnly(DataConnectionKinds.All.Select(k => k.Kind).ToArray());
 
         /// <summary>The settable properties of <paramref name="kind"/> (case-insensitive); empty for a kind not modelled.</summary>
         public static IReadOnlyList<DataConnectionProperty> Of(string? kind) =>
-            kind != null && ByKind.TryGetValue(kind, out var properties) ? properties : Array.Empty<DataConnectionProperty>();
+            DataConnectionKinds.Find(kind)?.Settable ?? (IReadOnlyList<DataConnectionProperty>)Array.Empty<DataConnectionProperty>();
 
         /// <summary>The kind in its service spelling ("iothub" -> "IotHub"), or null when it is not a modelled kind.</summary>
-        public static string? CanonicalKind(string? kind) => Kinds.FirstOrDefault(k => string.Equals(k, kind?.Trim(), StringComparison.OrdinalIgnoreCase));
+        public static string? CanonicalKind(string? kind) => DataConnectionKinds.Find(kind)?.Kind;
 
         /// <summary>A new, empty model of <paramref name="kind"/> (every property null, lists included); null for a kind not modelled.</summary>
-        public static DataConnection? NewModel(string? kind)
-        {
-            DataConnection? model = CanonicalKind(kind) switch
-            {
-                "IotHub" => new IotHubDataConnection(),
-                "EventHub" => new EventHubDataConnection(),
-                "EventGrid" => new EventGridDataConnection(),
-                "CosmosDb" => new CosmosDbDataConnection(),
-                _ => null,
-            };
-            if (model != null)
-            {
-                foreach (var property in Of(model.Kind).Where(p => p.Type == DataConnectionPropertyType.StringList))
-                {
-                    property.SetValue(model, null);
-                }
-            }
-
-            return model;
-        }
-
-        private static DataConnectionProperty Str<T>(string name, string json, Func<T, string?> get, Action<T, string?> set, bool required = false, bool clearable = false)
-            where T : DataConnection =>
-            new DataConnectionProperty(name, json, DataConnectionPropertyType.String, required, clearable, c => get((T)c), (c, v) => set((T)c, (string?)v));
-
-        private static DataConnectionProperty List<T>(string name, string json, Func<T, IList<string>?> get, Action<T, IList<string>?> set)
-            where T : DataConnection =>
-            new DataConnectionProperty(name, json, DataConnectionPropertyType.StringList, false, true, c => get((T)c), (c, v) => set((T)c, (IList<string>?)v));
-
-        private static DataConnectionProperty Bool<T>(string name, string json, Func<T, bool?> get, Action<T, bool?> set)
-            where T : DataConnection =>
-            new DataConnectionProperty(name, json, DataConnectionPropertyType.Boolean, false, false, c => get((T)c), (c, v) => set((T)c, (bool?)v));
-
-        private static DataConnectionProperty Date<T>(string name, string json, Func<T, DateTimeOffset?> get, Action<T, DateTimeOffset?> set)
-            where T : DataConnection =>
-            new DataConnectionProperty(name, json, DataConnectionPropertyType.DateTime, false, false, c => get((T)c), (c, v) => set((T)c, (DateTimeOffset?)v));
+        public static DataConnection? NewModel(string? kind) => DataConnectionKinds.Find(kind)?.NewModel();
     }
 }

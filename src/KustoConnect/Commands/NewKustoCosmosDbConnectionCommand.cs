@@ -58,18 +58,6 @@ namespace KustoConnect.Commands
         protected override string? ConnectionName => Name;
 
         /// <inheritdoc />
-        protected override string KindDisplayName => "Cosmos DB";
-
-        /// <inheritdoc />
-        protected override DataConnection BuildModel() => new CosmosDbDataConnection
-        {
-            CosmosDbAccountResourceId = KustoRules.ParseCosmosDbAccountResourceId(CosmosDbAccountResourceId),
-            CosmosDbDatabase = CosmosDbDatabase,
-            CosmosDbContainer = CosmosDbContainer,
-            TableName = TableName,
-            MappingRuleName = MappingRuleName,
-            ManagedIdentityResourceId = KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId),
-            RetrievalStartDate = ToInstant(RetrievalStartDate),
-        };
+        protected override DataConnectionKindDescription KindDescription => CosmosDbDataConnection.Description;
     }
 }

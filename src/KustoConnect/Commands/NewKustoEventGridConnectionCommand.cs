@@ -78,22 +78,6 @@ namespace KustoConnect.Commands
         protected override string? ConnectionName => Name;
 
         /// <inheritdoc />
-        protected override string KindDisplayName => "Event Grid";
-
-        /// <inheritdoc />
-        protected override DataConnection BuildModel() => new EventGridDataConnection
-        {
-            StorageAccountResourceId = KustoRules.ParseStorageAccountResourceId(StorageAccountResourceId),
-            EventHubResourceId = KustoRules.ParseEventHubResourceId(EventHubResourceId),
-            EventGridResourceId = EventGridResourceId == null ? null : KustoRules.ParseEventGridResourceId(EventGridResourceId),
-            ConsumerGroup = ConsumerGroup,
-            TableName = TableName,
-            MappingRuleName = MappingRuleName,
-            DataFormat = DataFormat == null ? null : KustoRules.NormalizeDataFormat(DataFormat, DataConnectionKind.EventGrid),
-            IgnoreFirstRecord = MyInvocation.BoundParameters.ContainsKey(nameof(IgnoreFirstRecord)) ? IgnoreFirstRecord.IsPresent : (bool?)null,
-            BlobStorageEventType = BlobStorageEventType == null ? null : KustoRules.NormalizeBlobStorageEventType(BlobStorageEventType),
-            ManagedIdentityResourceId = ManagedIdentityResourceId == null ? null : KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId),
-            DatabaseRouting = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting),
-        };
+        protected override DataConnectionKindDescription KindDescription => EventGridDataConnection.Description;
     }
 }

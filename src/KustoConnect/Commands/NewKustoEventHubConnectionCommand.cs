@@ -75,21 +75,6 @@ namespace KustoConnect.Commands
         protected override string? ConnectionName => Name;
 
         /// <inheritdoc />
-        protected override string KindDisplayName => "Event Hub";
-
-        /// <inheritdoc />
-        protected override DataConnection BuildModel() => new EventHubDataConnection
-        {
-            EventHubResourceId = KustoRules.ParseEventHubResourceId(EventHubResourceId),
-            ConsumerGroup = ConsumerGroup,
-            TableName = TableName,
-            MappingRuleName = MappingRuleName,
-            DataFormat = DataFormat == null ? null : KustoRules.NormalizeDataFormat(DataFormat, DataConnectionKind.EventHub),
-            EventSystemProperties = NormalizeEventSystemProperties(EventSystemProperty, DataConnectionKind.EventHub),
-            Compression = Compression == null ? null : KustoRules.NormalizeCompression(Compression),
-            ManagedIdentityResourceId = ManagedIdentityResourceId == null ? null : KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId),
-            DatabaseRouting = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting),
-            RetrievalStartDate = ToInstant(RetrievalStartDate),
-        };
+        protected override DataConnectionKindDescription KindDescription => EventHubDataConnection.Description;
     }
 }

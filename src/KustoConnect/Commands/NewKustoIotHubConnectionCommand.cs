@@ -82,7 +82,7 @@ namespace KustoConnect.Commands
         protected override string? ConnectionName => Name;
 
         /// <inheritdoc />
-        protected override string KindDisplayName => "IoT Hub";
+        protected override DataConnectionKindDescription KindDescription => IotHubDataConnection.Description;
 
         /// <summary>The hub's name, when it is a valid data connection name.</summary>
         protected override string DefaultConnectionName(DataConnection model)
@@ -102,18 +102,5 @@ namespace KustoConnect.Commands
 
             return hubName;
         }
-
-        /// <inheritdoc />
-        protected override DataConnection BuildModel() => DataConnectionModelBuilder.IotHub(
-            IotHubResourceId,
-            SharedAccessPolicyName,
-            ConsumerGroup,
-            TableName,
-            MappingRuleName,
-            DataFormat,
-            EventSystemProperty,
-            DatabaseRouting,
-            RetrievalStartDate,
-            WriteWarning);
     }
 }

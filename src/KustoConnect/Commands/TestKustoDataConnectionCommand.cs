@@ -242,67 +242,14 @@ namespace KustoConnect.Commands
 
         /// <summary>A kind this version does not model: its properties as the object holds them.</summary>
         private static DataConnection OtherKind(KustoDataConnection input) => input is KustoOtherDataConnection other
-            ? new UnknownDataConnection { KindName = other.Kind ?? string.Empty, RawPropertiesJson = other.PropertiesJson ?? "{}", Location = other.Location }
+            ? new OtherDataConnection { KindName = other.Kind ?? string.Empty, PropertiesJson = other.PropertiesJson ?? "{}", Location = other.Location }
             : throw new KustoValidationException("DataConnectionKindNotSupported", $"Data connections of kind '{input.Kind}' cannot be validated by this version of KustoConnect.", "InputObject");
 
-        /// <summary>The model New-Kusto*Connection builds from the same parameters (the engine's rules run again before sending).</summary>
-        private DataConnection BuildModel()
-        {
-            switch (ParameterSetName)
-            {
-                case EventHubSet:
-                    return new EventHubDataConnection
-                    {
-                        EventHubResourceId = KustoRules.ParseEventHubResourceId(EventHubResourceId),
-                        ConsumerGroup = ConsumerGroup,
-                        TableName = TableName,
-                        MappingRuleName = MappingRuleName,
-                        DataFormat = DataFormat == null ? null : KustoRules.NormalizeDataFormat(DataFormat, DataConnectionKind.EventHub),
-                        EventSystemProperties = DataConnectionModelBuilder.NormalizeEventSystemProperties(EventSystemProperty, DataConnectionKind.EventHub, WriteWarning),
-                        Compression = Compression == null ? null : KustoRules.NormalizeCompression(Compression),
-                        ManagedIdentityResourceId = ManagedIdentityResourceId == null ? null : KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId),
-                        DatabaseRouting = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting),
-                        RetrievalStartDate = DataConnectionModelBuilder.ToInstant(RetrievalStartDate),
-                    };
-                case EventGridSet:
-                    return new EventGridDataConnection
-                    {
-                        StorageAccountResourceId = KustoRules.ParseStorageAccountResourceId(StorageAccountResourceId),
-                        EventHubResourceId = KustoRules.ParseEventHubResourceId(EventHubResourceId),
-                        EventGridResourceId = EventGridResourceId == null ? null : KustoRules.ParseEventGridResourceId(EventGridResourceId),
-                        ConsumerGroup = ConsumerGroup,
-                        TableName = TableName,
-                        MappingRuleName = MappingRuleName,
-                        DataFormat = DataFormat == null ? null : KustoRules.NormalizeDataFormat(DataFormat, DataConnectionKind.EventGrid),
-                        IgnoreFirstRecord = MyInvocation.BoundParameters.ContainsKey(nameof(IgnoreFirstRecord)) ? IgnoreFirstRecord.IsPresent : (bool?)null,
-                        BlobStorageEventType = BlobStorageEventType == null ? null : KustoRules.NormalizeBlobStorageEventType(BlobStorageEventType),
-                        ManagedIdentityResourceId = ManagedIdentityResourceId == null ? null : KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId),
-                        DatabaseRouting = DatabaseRouting == null ? null : KustoRules.NormalizeDatabaseRouting(DatabaseRouting),
-                    };
-                case CosmosDbSet:
-                    return new CosmosDbDataConnection
-                    {
-                        CosmosDbAccountResourceId = KustoRules.ParseCosmosDbAccountResourceId(CosmosDbAccountResourceId),
-                        CosmosDbDatabase = CosmosDbDatabase,
-                        CosmosDbContainer = CosmosDbContainer,
-                        TableName = TableName,
-                        MappingRuleName = MappingRuleName,
-                        ManagedIdentityResourceId = KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId!),
-                        RetrievalStartDate = DataConnectionModelBuilder.ToInstant(RetrievalStartDate),
-                    };
-                default:
-                    return DataConnectionModelBuilder.IotHub(
-                        IotHubResourceId,
-                        SharedAccessPolicyName,
-                        ConsumerGroup,
-                        TableName,
-                        MappingRuleName,
-                        DataFormat,
-                        EventSystemProperty,
-                        DatabaseRouting,
-                        RetrievalStartDate,
-                        WriteWarning);
-            }
-        }
+        /// <summary>
+        /// The model New-Kusto*Connection builds from the same parameters: the parameter set is the kind, and each of the
+        /// kind's properties comes from the parameter of its name (the engine's rules run again before sending).
+        /// </summary>
+        private DataConnection BuildModel() =>
+            DataConnectionModelBuilder.Build(DataConnectionKinds.Find(ParameterSetName)!, this, WriteWarning);
     }
 }

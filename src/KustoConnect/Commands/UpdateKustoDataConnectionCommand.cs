@@ -23,40 +23,12 @@ namespace KustoConnect.Commands
     [OutputType(typeof(KustoDataConnection), typeof(KustoOperation), typeof(Job))]
     public sealed class UpdateKustoDataConnectionCommand : ExistingDataConnectionCmdlet
     {
-        /// <summary>The parameters that change a property; each kind accepts only its own (see <see cref="Applicable"/>).</summary>
+        /// <summary>
+        /// The parameters that change a property: every settable property of every kind, by its parameter name (the kinds'
+        /// descriptions in the engine); each kind accepts only its own (<see cref="CheckApplicable"/>).
+        /// </summary>
         private static readonly string[] ChangeParameters =
-        {
-            nameof(ConsumerGroup), nameof(TableName), nameof(MappingRuleName), nameof(DataFormat), nameof(EventSystemProperty),
-            nameof(DatabaseRouting), nameof(RetrievalStartDate), nameof(ManagedIdentityResourceId), nameof(IotHubResourceId),
-            nameof(SharedAccessPolicyName), nameof(EventHubResourceId), nameof(Compression), nameof(StorageAccountResourceId),
-            nameof(EventGridResourceId), nameof(IgnoreFirstRecord), nameof(BlobStorageEventType), nameof(CosmosDbAccountResourceId),
-            nameof(CosmosDbDatabase), nameof(CosmosDbContainer),
-        };
-
-        private static readonly Dictionary<string, string[]> Applicable = new Dictionary<string, string[]>(StringComparer.OrdinalIgnoreCase)
-        {
-            ["IotHub"] = new[]
-            {
-                nameof(IotHubResourceId), nameof(SharedAccessPolicyName), nameof(ConsumerGroup), nameof(TableName), nameof(MappingRuleName),
-                nameof(DataFormat), nameof(EventSystemProperty), nameof(DatabaseRouting), nameof(RetrievalStartDate),
-            },
-            ["EventHub"] = new[]
-            {
-                nameof(EventHubResourceId), nameof(ConsumerGroup), nameof(TableName), nameof(MappingRuleName), nameof(DataFormat),
-                nameof(EventSystemProperty), nameof(Compression), nameof(ManagedIdentityResourceId), nameof(DatabaseRouting), nameof(RetrievalStartDate),
-            },
-            ["EventGrid"] = new[]
-            {
-                nameof(StorageAccountResourceId), nameof(EventGridResourceId), nameof(EventHubResourceId), nameof(ConsumerGroup), nameof(TableName),
-                nameof(MappingRuleName), nameof(DataFormat), nameof(IgnoreFirstRecord), nameof(BlobStorageEventType), nameof(ManagedIdentityResourceId),
-                nameof(DatabaseRouting),
-            },
-            ["CosmosDb"] = new[]
-            {
-                nameof(CosmosDbAccountResourceId), nameof(CosmosDbDatabase), nameof(CosmosDbContainer), nameof(TableName), nameof(MappingRuleName),
-                nameof(ManagedIdentityResourceId), nameof(RetrievalStartDate),
-            },
-        };
+            DataConnectionKinds.All.SelectMany(k => k.Settable).Where(p => p.Updatable).Select(p => p.ParameterName).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
 
         /// <summary>
         /// The connection's kind (IotHub, EventHub, EventGrid, CosmosDb) when you name it by name or resource id: the update is
@@ -193,7 +165,7 @@ namespace KustoConnect.Commands
                         "InputObject");
                 }
 
-                CheckResourceIds();
+                CheckValues();
                 knownKind = ParameterSetName == ByInputObjectSet && !string.IsNullOrEmpty(InputObject.Kind)
                     ? InputObject.Kind
                     : DataConnectionProperties.CanonicalKind(Kind);
@@ -202,10 +174,7 @@ namespace KustoConnect.Commands
                     CheckApplicable(knownKind, passed);
 
                     // The changes pass the engine's rules now, so that a bad value is refused before ShouldProcess.
-                    if (DataConnectionProperties.NewModel(knownKind) != null)
-                    {
-                        new Changes(this, passed).Build(knownKind, new ConcurrentQueue<string>());
-                    }
+                    new Changes(this, passed).Build(knownKind, new ConcurrentQueue<string>());
                 }
             }
             catch (KustoValidationException e)
@@ -253,47 +222,53 @@ namespace KustoConnect.Commands
             });
         }
 
-        /// <summary>Every value passed whose rule does not depend on the kind is checked before any request.</summary>
-        private void CheckResourceIds()
+        /// <summary>
+        /// Before the kind is known, every value passed is checked by the rule of the property it sets: it passes when one
+        /// kind that has the property accepts it (the kind's own rule runs again once the kind is known). An empty value
+        /// clears and is not checked here.
+        /// </summary>
+        private void CheckValues()
         {
-            Check(TableName, v => KustoRules.ValidateTableName(v));
-            Check(MappingRuleName, v => KustoRules.ValidateMappingRuleName(v));
-            Check(ConsumerGroup, v => KustoRules.ValidateConsumerGroup(v));
-            Check(SharedAccessPolicyName, v => KustoRules.ValidateSharedAccessPolicyName(v));
-            Check(CosmosDbDatabase, v => KustoRules.ValidateCosmosDbDatabase(v));
-            Check(CosmosDbContainer, v => KustoRules.ValidateCosmosDbContainer(v));
-            foreach (var property in EventSystemProperty ?? Array.Empty<string>())
+            foreach (var parameter in ChangeParameters.Where(p => MyInvocation.BoundParameters.ContainsKey(p)))
             {
-                Check(property, v => KustoRules.ValidateEventSystemProperty(v));
-            }
+                KustoValidationException? refusal = null;
+                foreach (var kind in DataConnectionKinds.All)
+                {
+                    var property = kind.Settable.FirstOrDefault(p => p.ParameterName == parameter);
+                    if (property == null)
+                    {
+                        continue;
+                    }
 
-            IotHubResourceId = IotHubResourceId == null ? null : KustoRules.ParseIotHubResourceId(IotHubResourceId).ResourceId;
-            EventHubResourceId = EventHubResourceId == null ? null : KustoRules.ParseEventHubResourceId(EventHubResourceId);
-            StorageAccountResourceId = StorageAccountResourceId == null ? null : KustoRules.ParseStorageAccountResourceId(StorageAccountResourceId);
-            EventGridResourceId = EventGridResourceId == null ? null : KustoRules.ParseEventGridResourceId(EventGridResourceId);
-            CosmosDbAccountResourceId = CosmosDbAccountResourceId == null ? null : KustoRules.ParseCosmosDbAccountResourceId(CosmosDbAccountResourceId);
-            ManagedIdentityResourceId = ManagedIdentityResourceId == null ? null : KustoRules.ParseManagedIdentityResourceId(ManagedIdentityResourceId);
-        }
+                    try
+                    {
+                        var model = kind.NewModel();
+                        property.SetValue(model, DataConnectionModelBuilder.FromParameter(property, GetType().GetProperty(parameter)!.GetValue(this), kind, _ => { }));
+                        property.Check(model);
+                        refusal = null;
+                        break;
+                    }
+                    catch (KustoValidationException e)
+                    {
+                        refusal ??= e;
+                    }
+                }
 
-        /// <summary>An empty value clears an optional property and is not a name; anything else is checked.</summary>
-        private static void Check(string? value, Action<string> rule)
-        {
-            if (!string.IsNullOrEmpty(value))
-            {
-                rule(value!);
+                if (refusal != null)
+                {
+                    throw refusal;
+                }
             }
         }
 
         private static void CheckApplicable(string kind, IReadOnlyCollection<string> passed)
         {
-            if (!Applicable.TryGetValue(kind, out var applicable))
-            {
-                throw new KustoValidationException(
+            var description = DataConnectionKinds.Find(kind)
+                ?? throw new KustoValidationException(
                     "DataConnectionKindNotSupported",
                     $"Data connections of kind '{kind}' cannot be updated by this version of KustoConnect.",
                     "Kind");
-            }
-
+            var applicable = description.Settable.Where(p => p.Updatable).Select(p => p.ParameterName).ToList();
             var wrong = passed.Where(p => !applicable.Contains(p)).ToList();
             if (wrong.Count > 0)
             {
@@ -317,12 +292,12 @@ namespace KustoConnect.Commands
             {
                 foreach (var name in passed)
                 {
-                    _values[name] = name switch
+                    _values[name] = typeof(UpdateKustoDataConnectionCommand).GetProperty(name)!.GetValue(command) switch
                     {
-                        nameof(EventSystemProperty) => command.EventSystemProperty?.ToArray(),
-                        nameof(IgnoreFirstRecord) => command.IgnoreFirstRecord.IsPresent,
-                        nameof(RetrievalStartDate) => command.RetrievalStartDate.HasValue ? new DateTimeOffset(command.RetrievalStartDate.Value.ToUniversalTime()) : (DateTimeOffset?)null,
-                        _ => typeof(UpdateKustoDataConnectionCommand).GetProperty(name)!.GetValue(command),
+                        SwitchParameter flag => flag.IsPresent,
+                        DateTime date => DataConnectionModelBuilder.ToInstant(date),
+                        string[] list => list.ToArray(),
+                        var value => value,
                     };
                 }
             }
@@ -333,45 +308,21 @@ namespace KustoConnect.Commands
             /// </summary>
             public DataConnection Build(string kind, ConcurrentQueue<string> warnings)
             {
-                var model = DataConnectionProperties.NewModel(kind)
+                var description = DataConnectionKinds.Find(kind)
                     ?? throw new KustoValidationException("DataConnectionKindNotSupported", $"Data connections of kind '{kind}' cannot be updated by this version of KustoConnect.", "Kind");
-                var parsedKind = (DataConnectionKind)Enum.Parse(typeof(DataConnectionKind), model.Kind, ignoreCase: true);
-                foreach (var property in DataConnectionProperties.Of(model.Kind))
+                var model = description.NewModel();
+                foreach (var property in description.Settable.Where(p => p.Updatable))
                 {
-                    var parameter = property.Name == "EventSystemProperties" ? nameof(EventSystemProperty) : property.Name;
-                    if (!_values.TryGetValue(parameter, out var value))
+                    if (!_values.TryGetValue(property.ParameterName, out var value))
                     {
                         continue;
                     }
 
-                    if (parameter == nameof(EventSystemProperty))
-                    {
-                        value = EventSystemProperties((string[])value!, parsedKind, warnings);
-                    }
-
+                    value = DataConnectionModelBuilder.FromParameter(property, value, description, warnings.Enqueue);
                     property.SetValue(model, property.Normalize(value, model.Kind));
                 }
 
                 return model;
-            }
-
-            /// <summary>The names in their documented spelling; unknown ones are kept and reported (the service's list grows).</summary>
-            private static List<string> EventSystemProperties(string[] names, DataConnectionKind kind, ConcurrentQueue<string> warnings)
-            {
-                var documented = kind == DataConnectionKind.IotHub ? KustoRules.IotHubEventSystemProperties : KustoRules.EventHubEventSystemProperties;
-                var result = new List<string>();
-                foreach (var name in names.Where(n => !string.IsNullOrWhiteSpace(n)))
-                {
-                    var known = documented.FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
-                    if (known == null)
-                    {
-                        warnings.Enqueue($"'{name}' is not a {kind} event system property KustoConnect knows ({string.Join(", ", documented)}). It is sent as given; the service decides.");
-                    }
-
-                    result.Add(known ?? name);
-                }
-
-                return result;
             }
         }
     }

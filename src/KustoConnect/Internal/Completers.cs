@@ -28,32 +28,65 @@ namespace KustoConnect.Internal
         internal static string Quote(string value) => value.IndexOfAny(new[] { ' ', '$', '\'', '`', ';', '#' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
     }
 
-    /// <summary>Completes data formats; for an IoT Hub connection (by the command, -Kind, the set, or the named connection) without RAW.</summary>
-    public sealed class DataFormatCompleter : IArgumentCompleter
+    /// <summary>
+    /// Completes a data connection property's values from the kinds' descriptions in the engine
+    /// (<see cref="DataConnectionProperty.CompletionValues"/>): the values of the connection's kind (by the command, -Kind,
+    /// the parameter set, or the named connection), or of every kind that has the property when the kind cannot be told;
+    /// for a list, leaving out the values already given.
+    /// </summary>
+    public abstract class PropertyValueCompleter : IArgumentCompleter
     {
+        /// <summary>The property's name in the kinds' descriptions, e.g. "DataFormat".</summary>
+        protected abstract string PropertyName { get; }
+
+        /// <summary>The kind to complete for whatever the command line says; null to tell it from the command line.</summary>
+        protected virtual string? FixedKind => null;
+
         /// <inheritdoc />
         public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
         {
-            var kind = CompletionContext.KindOf(commandName, fakeBoundParameters, allowLookup: true);
-            var values = kind == "IotHub" ? KustoRules.DataFormats.Where(f => f != "RAW") : KustoRules.DataFormats;
+            var kind = DataConnectionKinds.Find(FixedKind ?? CompletionContext.KindOf(commandName, fakeBoundParameters, allowLookup: true));
+            // Every kind's values when the kind cannot be told: the longest list first (all data formats in their order).
+            var properties = (kind != null ? new[] { kind } : DataConnectionKinds.All)
+                .Select(k => k.Find(PropertyName))
+                .Where(p => p != null)
+                .OrderByDescending(p => p!.CompletionValues.Count)
+                .ToList();
+            var values = properties.SelectMany(p => p!.CompletionValues).Distinct(StringComparer.OrdinalIgnoreCase);
+            if (properties.Any(p => p!.Type == DataConnectionPropertyType.StringList))
+            {
+                values = CompletionContext.WithoutGiven(values, parameterName, wordToComplete, commandAst, fakeBoundParameters);
+            }
+
             return CompletionContext.Matching(values, wordToComplete);
         }
     }
 
-    /// <summary>Completes IoT Hub event system properties, leaving out those already given.</summary>
-    public sealed class IotHubEventSystemPropertyCompleter : IArgumentCompleter
+    /// <summary>Completes data formats; for an IoT Hub connection (by the command, -Kind, the set, or the named connection) without RAW.</summary>
+    public sealed class DataFormatCompleter : PropertyValueCompleter
     {
         /// <inheritdoc />
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            CompletionContext.Matching(CompletionContext.WithoutGiven(KustoRules.IotHubEventSystemProperties, parameterName, wordToComplete, commandAst, fakeBoundParameters), wordToComplete);
+        protected override string PropertyName => "DataFormat";
+    }
+
+    /// <summary>Completes IoT Hub event system properties, leaving out those already given.</summary>
+    public sealed class IotHubEventSystemPropertyCompleter : PropertyValueCompleter
+    {
+        /// <inheritdoc />
+        protected override string PropertyName => "EventSystemProperties";
+
+        /// <inheritdoc />
+        protected override string? FixedKind => IotHubDataConnection.Description.Kind;
     }
 
     /// <summary>Completes Event Hub event system properties, leaving out those already given.</summary>
-    public sealed class EventHubEventSystemPropertyCompleter : IArgumentCompleter
+    public sealed class EventHubEventSystemPropertyCompleter : PropertyValueCompleter
     {
         /// <inheritdoc />
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters) =>
-            CompletionContext.Matching(CompletionContext.WithoutGiven(KustoRules.EventHubEventSystemProperties, parameterName, wordToComplete, commandAst, fakeBoundParameters), wordToComplete);
+        protected override string PropertyName => "EventSystemProperties";
+
+        /// <inheritdoc />
+        protected override string? FixedKind => EventHubDataConnection.Description.Kind;
     }
 
     /// <summary>
@@ -61,20 +94,10 @@ namespace KustoConnect.Internal
     /// connection, read from ARM; Test-KustoDataConnection: from its parameter set), both kinds' when it cannot be told,
     /// leaving out the values already given.
     /// </summary>
-    public sealed class EventSystemPropertyCompleter : IArgumentCompleter
+    public sealed class EventSystemPropertyCompleter : PropertyValueCompleter
     {
         /// <inheritdoc />
-        public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete, CommandAst commandAst, IDictionary fakeBoundParameters)
-        {
-            var kind = CompletionContext.KindOf(commandName, fakeBoundParameters, allowLookup: true);
-            IEnumerable<string> values = kind switch
-            {
-                "IotHub" => KustoRules.IotHubEventSystemProperties,
-                "EventHub" => KustoRules.EventHubEventSystemProperties,
-                _ => KustoRules.IotHubEventSystemProperties.Concat(KustoRules.EventHubEventSystemProperties).Distinct(StringComparer.OrdinalIgnoreCase),
-            };
-            return CompletionContext.Matching(CompletionContext.WithoutGiven(values, parameterName, wordToComplete, commandAst, fakeBoundParameters), wordToComplete);
-        }
+        protected override string PropertyName => "EventSystemProperties";
     }
 
     /// <summary>Completes data connection kinds.</summary>

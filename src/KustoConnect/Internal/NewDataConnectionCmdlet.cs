@@ -1,5 +1,3 @@
-using System;
-using System.Collections.Generic;
 using System.Management.Automation;
 using KustoConnect.Engine;
 using KustoConnect.Models;
@@ -73,11 +71,14 @@ namespace KustoConnect.Internal
         /// <summary>The -Name the user gave (each kind declares the parameter; null when omitted).</summary>
         protected abstract string? ConnectionName { get; }
 
-        /// <summary>"IoT Hub", "Event Hub", ...: how ShouldProcess names the kind.</summary>
-        protected abstract string KindDisplayName { get; }
+        /// <summary>The kind this cmdlet creates, as the engine describes it (its properties are this cmdlet's parameters of the same names).</summary>
+        protected abstract DataConnectionKindDescription KindDescription { get; }
 
-        /// <summary>Builds the model from the parameters, applying the client-side rules (throws <see cref="KustoValidationException"/>).</summary>
-        protected abstract DataConnection BuildModel();
+        /// <summary>
+        /// Builds the model from the parameters named after the kind's properties, applying the client-side rules (throws
+        /// <see cref="KustoValidationException"/>).
+        /// </summary>
+        protected virtual DataConnection BuildModel() => DataConnectionModelBuilder.Build(KindDescription, this, WriteWarning);
 
         /// <summary>
         /// The name of the connection when -Name is omitted; throws <see cref="KustoValidationException"/> naming -Name
@@ -135,7 +136,7 @@ namespace KustoConnect.Internal
                 return;
             }
 
-            var description = $"{KindDisplayName} data connection '{target.Name}' in {target.Database.ClusterName}/{target.Database.DatabaseName}";
+            var description = $"{KindDescription.DisplayName} data connection '{target.Name}' in {target.Database.ClusterName}/{target.Database.DatabaseName}";
             if (!ShouldProcess(description, "Create"))
             {
                 return;
@@ -148,15 +149,5 @@ namespace KustoConnect.Internal
                 return created.Operation != null ? KustoOperation.From(created.Operation) : (object)KustoDataConnection.From(created.Connection!);
             });
         }
-
-        /// <summary>A date the user typed (local or UTC) as the instant it means.</summary>
-        protected static DateTimeOffset? ToInstant(DateTime? value) => DataConnectionModelBuilder.ToInstant(value);
-
-        /// <summary>
-        /// Event system property names in their documented spelling; an unknown name is kept with a warning (the
-        /// service's list grows).
-        /// </summary>
-        protected List<string> NormalizeEventSystemProperties(string[]? names, DataConnectionKind kind) =>
-            DataConnectionModelBuilder.NormalizeEventSystemProperties(names, kind, WriteWarning);
     }
 }

@@ -11,6 +11,15 @@ namespace KustoConnect.Models
     /// </summary>
     public class KustoDataConnection
     {
+        /// <summary>The output type of each modelled kind; its properties carry the names of the kind's properties in the engine.</summary>
+        private static readonly Dictionary<string, Func<KustoDataConnection>> OutputTypes = new Dictionary<string, Func<KustoDataConnection>>(StringComparer.OrdinalIgnoreCase)
+        {
+            [IotHubDataConnection.Description.Kind] = () => new KustoIotHubDataConnection(),
+            [EventHubDataConnection.Description.Kind] = () => new KustoEventHubDataConnection(),
+            [EventGridDataConnection.Description.Kind] = () => new KustoEventGridDataConnection(),
+            [CosmosDbDataConnection.Description.Kind] = () => new KustoCosmosDbDataConnection(),
+        };
+
         /// <summary>The short name of the data connection (not cluster/database/name).</summary>
         public string? Name { get; set; }
 
@@ -61,26 +70,30 @@ namespace KustoConnect.Models
             Type = source.Type;
         }
 
-        /// <summary>The output object for an engine model, by kind.</summary>
+        /// <summary>
+        /// The output object for an engine model: the output type of its kind (<c>Kusto{Kind}DataConnection</c> for the
+        /// engine's <c>{Kind}DataConnection</c>), the fields every kind has, and each property of the kind's description
+        /// copied to the output property of the same name (a list as a string[], empty when unset).
+        /// </summary>
         internal static KustoDataConnection From(DataConnection source)
         {
-            switch (source)
+            if (source is OtherDataConnection other)
             {
-                case IotHubDataConnection iotHub:
-                    return new KustoIotHubDataConnection(iotHub);
-                case EventHubDataConnection eventHub:
-                    return new KustoEventHubDataConnection(eventHub);
-                case EventGridDataConnection eventGrid:
-                    return new KustoEventGridDataConnection(eventGrid);
-                case CosmosDbDataConnection cosmosDb:
-                    return new KustoCosmosDbDataConnection(cosmosDb);
-                case UnknownDataConnection unknown:
-                    return new KustoOtherDataConnection(unknown);
-                default:
-                    var result = new KustoDataConnection();
-                    result.CopyCommon(source);
-                    return result;
+                return new KustoOtherDataConnection(other);
             }
+
+            var description = DataConnectionKinds.Of(source);
+            var result = description != null && OutputTypes.TryGetValue(description.Kind, out var create) ? create() : new KustoDataConnection();
+            result.CopyCommon(source);
+            foreach (var property in description?.Properties ?? Array.Empty<DataConnectionProperty>())
+            {
+                var target = result.GetType().GetProperty(property.Name)
+                    ?? throw new InvalidOperationException(result.GetType().Name + " has no property " + property.Name + ".");
+                var value = property.GetValue(source);
+                target.SetValue(result, value == null && target.PropertyType == typeof(string[]) ? Array.Empty<string>() : value);
+            }
+
+            return result;
         }
 
         /// <summary>
@@ -131,19 +144,6 @@ namespace KustoConnect.Models
         {
         }
 
-        internal KustoIotHubDataConnection(IotHubDataConnection source)
-        {
-            CopyCommon(source);
-            IotHubResourceId = source.IotHubResourceId;
-            ConsumerGroup = source.ConsumerGroup;
-            TableName = source.TableName;
-            MappingRuleName = source.MappingRuleName;
-            DataFormat = source.DataFormat;
-            SharedAccessPolicyName = source.SharedAccessPolicyName;
-            DatabaseRouting = source.DatabaseRouting;
-            RetrievalStartDate = source.RetrievalStartDate;
-            EventSystemProperties = source.EventSystemProperties == null ? Array.Empty<string>() : new List<string>(source.EventSystemProperties).ToArray();
-        }
 
         /// <summary>The IoT hub's resource id.</summary>
         public string? IotHubResourceId { get; set; }
@@ -181,21 +181,6 @@ namespace KustoConnect.Models
         {
         }
 
-        internal KustoEventHubDataConnection(EventHubDataConnection source)
-        {
-            CopyCommon(source);
-            EventHubResourceId = source.EventHubResourceId;
-            ConsumerGroup = source.ConsumerGroup;
-            TableName = source.TableName;
-            MappingRuleName = source.MappingRuleName;
-            DataFormat = source.DataFormat;
-            EventSystemProperties = source.EventSystemProperties == null ? Array.Empty<string>() : new List<string>(source.EventSystemProperties).ToArray();
-            Compression = source.Compression;
-            ManagedIdentityResourceId = source.ManagedIdentityResourceId;
-            ManagedIdentityObjectId = source.ManagedIdentityObjectId;
-            DatabaseRouting = source.DatabaseRouting;
-            RetrievalStartDate = source.RetrievalStartDate;
-        }
 
         /// <summary>The event hub's resource id.</summary>
         public string? EventHubResourceId { get; set; }
@@ -239,22 +224,6 @@ namespace KustoConnect.Models
         {
         }
 
-        internal KustoEventGridDataConnection(EventGridDataConnection source)
-        {
-            CopyCommon(source);
-            StorageAccountResourceId = source.StorageAccountResourceId;
-            EventGridResourceId = source.EventGridResourceId;
-            EventHubResourceId = source.EventHubResourceId;
-            ConsumerGroup = source.ConsumerGroup;
-            TableName = source.TableName;
-            MappingRuleName = source.MappingRuleName;
-            DataFormat = source.DataFormat;
-            IgnoreFirstRecord = source.IgnoreFirstRecord;
-            BlobStorageEventType = source.BlobStorageEventType;
-            ManagedIdentityResourceId = source.ManagedIdentityResourceId;
-            ManagedIdentityObjectId = source.ManagedIdentityObjectId;
-            DatabaseRouting = source.DatabaseRouting;
-        }
 
         /// <summary>The storage account whose blobs are ingested.</summary>
         public string? StorageAccountResourceId { get; set; }
@@ -301,18 +270,6 @@ namespace KustoConnect.Models
         {
         }
 
-        internal KustoCosmosDbDataConnection(CosmosDbDataConnection source)
-        {
-            CopyCommon(source);
-            TableName = source.TableName;
-            MappingRuleName = source.MappingRuleName;
-            ManagedIdentityResourceId = source.ManagedIdentityResourceId;
-            ManagedIdentityObjectId = source.ManagedIdentityObjectId;
-            CosmosDbAccountResourceId = source.CosmosDbAccountResourceId;
-            CosmosDbDatabase = source.CosmosDbDatabase;
-            CosmosDbContainer = source.CosmosDbContainer;
-            RetrievalStartDate = source.RetrievalStartDate;
-        }
 
         /// <summary>The table data is ingested into.</summary>
         public string? TableName { get; set; }
@@ -342,11 +299,11 @@ namespace KustoConnect.Models
     /// <summary>A data connection of a kind this version does not model yet; its properties are kept as JSON.</summary>
     public sealed class KustoOtherDataConnection : KustoDataConnection
     {
-        internal KustoOtherDataConnection(UnknownDataConnection source)
+        internal KustoOtherDataConnection(OtherDataConnection source)
         {
             CopyCommon(source);
             Kind = source.KindName;
-            PropertiesJson = source.RawPropertiesJson;
+            PropertiesJson = source.PropertiesJson;
         }
 
         /// <summary>The properties as the service sent them.</summary>
