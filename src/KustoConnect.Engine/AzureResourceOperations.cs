@@ -87,15 +87,13 @@ namespace KustoConnect.Engine
     {
         internal const string ResourcesApiVersion = "2021-04-01";
         internal const string DevicesApiVersion = "2023-06-30";
-        private const int MaxPages = 1000;
-
-        private readonly ArmGateway _gateway;
+        private readonly ArmRequests _requests;
         private readonly Uri _armEndpoint;
         private readonly string? _secret;
 
-        internal AzureResourceOperations(ArmGateway gateway, Uri armEndpoint, string? secret)
+        internal AzureResourceOperations(ArmRequests requests, Uri armEndpoint, string? secret)
         {
-            _gateway = gateway;
+            _requests = requests;
             _armEndpoint = armEndpoint;
             _secret = secret;
         }
@@ -172,34 +170,12 @@ namespace KustoConnect.Engine
             return policies;
         }
 
-        /// <summary>Sends the first request with <paramref name="firstMethod"/>, then GETs each nextLink (on this ARM endpoint only).</summary>
+        /// <summary>Reads a list through the session's one request path; errors other than KustoException are translated.</summary>
         private async Task ReadPagesAsync(RequestMethod firstMethod, Uri first, string what, Action<JsonElement> read, CancellationToken cancellationToken)
         {
             try
             {
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                var method = firstMethod;
-                Uri? next = first;
-                for (var page = 0; next != null; page++)
-                {
-                    if (page >= MaxPages || !seen.Add(next.AbsoluteUri))
-                    {
-                        throw new KustoArmException("The list of " + what + " does not end (its nextLink repeats).", 0, "NextLinkLoop", null, null);
-                    }
-
-                    string? nextLink;
-                    using (var message = await SendAsync(method, next, cancellationToken).ConfigureAwait(false))
-                    using (var document = JsonDocument.Parse(message.Response.Content.ToMemory()))
-                    {
-                        foreach (var item in KustoResourceJson.Items(document, out nextLink))
-                        {
-                            read(item);
-                        }
-                    }
-
-                    next = nextLink == null ? null : CheckNextLink(nextLink);
-                    method = RequestMethod.Get;
-                }
+                await _requests.ReadItemsAsync(firstMethod, first, what, read, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
             {
@@ -207,53 +183,6 @@ namespace KustoConnect.Engine
             }
         }
 
-        private async Task<HttpMessage> SendAsync(RequestMethod method, Uri uri, CancellationToken cancellationToken)
-        {
-            HttpPipeline pipeline = _gateway.HttpPipeline;
-            var message = pipeline.CreateMessage();
-            try
-            {
-                message.Request.Method = method;
-                message.Request.Uri.Reset(uri);
-                message.Request.Headers.Add("Accept", "application/json");
-                await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-                if (message.Response.Status >= 400)
-                {
-                    throw ErrorTranslator.FromResponse(message.Response);
-                }
-
-                return message;
-            }
-            catch
-            {
-                message.Dispose();
-                throw;
-            }
-        }
-
-        private Uri Url(string path, string apiVersion)
-        {
-            var builder = new RequestUriBuilder();
-            builder.Reset(_gateway.ArmEndpoint);
-            foreach (var segment in path.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                builder.AppendPath("/", escape: false);
-                builder.AppendPath(segment, escape: true);
-            }
-
-            builder.AppendQuery("api-version", apiVersion, escapeValue: true);
-            return builder.ToUri();
-        }
-
-        private Uri CheckNextLink(string nextLink)
-        {
-            if (!Uri.TryCreate(nextLink, UriKind.Absolute, out var uri)
-                || Uri.Compare(uri, _gateway.ArmEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
-            {
-                throw new KustoArmException("ARM returned a nextLink that does not point at " + _gateway.ArmEndpoint.GetLeftPart(UriPartial.Authority) + ".", 0, "InvalidNextLink", null, null);
-            }
-
-            return uri;
-        }
+        private Uri Url(string path, string apiVersion) => _requests.Url(path, apiVersion);
     }
 }

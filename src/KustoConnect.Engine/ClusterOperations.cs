@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Text.Json;
 using System.Threading;
 using System.Threading.Tasks;
+using Azure.Core;
 using KustoConnect.Engine.Internal;
 
 namespace KustoConnect.Engine
@@ -88,26 +89,7 @@ namespace KustoConnect.Engine
             try
             {
                 var all = new List<T>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                Uri? next = Url(collectionId);
-                for (var page = 0; next != null; page++)
-                {
-                    if (page >= MaxPages || !seen.Add(next.AbsoluteUri))
-                    {
-                        throw new KustoArmException("The list of " + what + " does not end (its nextLink repeats).", 0, "NextLinkLoop", null, null);
-                    }
-
-                    var body = await SendGetAsync(next, cancellationToken).ConfigureAwait(false);
-                    using var document = JsonDocument.Parse(body.ToMemory());
-                    var items = KustoResourceJson.Items(document, out var nextLink);
-                    foreach (var item in items)
-                    {
-                        all.Add(read(item));
-                    }
-
-                    next = nextLink == null ? null : CheckNextLink(nextLink);
-                }
-
+                await _requests.ReadItemsAsync(RequestMethod.Get, Url(collectionId), what, item => all.Add(read(item)), cancellationToken).ConfigureAwait(false);
                 return all;
             }
             catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))

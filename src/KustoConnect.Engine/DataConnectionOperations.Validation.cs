@@ -125,36 +125,9 @@ namespace KustoConnect.Engine
         private Task<HttpMessage> PostAsync(Uri uri, BinaryData body, CancellationToken cancellationToken) =>
             SendAsync(RequestMethod.Post, uri, body, cancellationToken);
 
-        /// <summary>A request through the ArmClient's own pipeline; an error status is thrown as <see cref="KustoArmException"/>.</summary>
-        private async Task<HttpMessage> SendAsync(RequestMethod method, Uri uri, BinaryData? body, CancellationToken cancellationToken)
-        {
-            HttpPipeline pipeline = _gateway.HttpPipeline;
-            var message = pipeline.CreateMessage();
-            try
-            {
-                message.Request.Method = method;
-                message.Request.Uri.Reset(uri);
-                message.Request.Headers.Add("Accept", "application/json");
-                if (body != null)
-                {
-                    message.Request.Headers.Add("Content-Type", "application/json");
-                    message.Request.Content = RequestContent.Create(body);
-                }
-
-                await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-                if (message.Response.Status >= 400)
-                {
-                    throw ErrorTranslator.FromResponse(message.Response);
-                }
-
-                return message;
-            }
-            catch
-            {
-                message.Dispose();
-                throw;
-            }
-        }
+        /// <summary>A request through the session's one request path; an error status is thrown as <see cref="KustoArmException"/>.</summary>
+        private Task<HttpMessage> SendAsync(RequestMethod method, Uri uri, BinaryData? body, CancellationToken cancellationToken) =>
+            _requests.SendAsync(method, uri, body, cancellationToken);
 
         private static BinaryData Serialize(Action<Utf8JsonWriter> writeMembers)
         {

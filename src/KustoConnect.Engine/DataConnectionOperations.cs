@@ -89,21 +89,21 @@ namespace KustoConnect.Engine
 
     internal sealed partial class DataConnectionOperations : IDataConnectionOperations, IClusterOperations
     {
-        private const int MaxPages = 1000;
-
         private readonly ArmClient _client;
         private readonly ArmGateway _gateway;
+        private readonly ArmRequests _requests;
         private readonly Uri _armEndpoint;
         private readonly TimeSpan _pollInterval;
         private readonly string? _secret;
         private readonly ArmOperationPoller _poller;
         private readonly DataConnectionWorkflows _workflows;
 
-        internal DataConnectionOperations(ArmClient client, ArmGateway gateway, Uri armEndpoint, TimeSpan pollInterval, string? secret, TimeSpan firstBackoff, TimeSpan maxRetryAfter, IAzureResourceOperations resources)
+        internal DataConnectionOperations(ArmClient client, ArmGateway gateway, ArmRequests requests, Uri armEndpoint, TimeSpan pollInterval, string? secret, TimeSpan firstBackoff, TimeSpan maxRetryAfter, IAzureResourceOperations resources)
         {
             _workflows = new DataConnectionWorkflows(this, this, resources);
             _client = client;
             _gateway = gateway;
+            _requests = requests;
             _armEndpoint = armEndpoint;
             _pollInterval = pollInterval;
             _secret = secret;
@@ -204,20 +204,16 @@ namespace KustoConnect.Engine
             try
             {
                 var all = new List<DataConnection>();
-                var seen = new HashSet<string>(StringComparer.Ordinal);
-                Uri? next = Url(database.ResourceId + "/dataConnections");
-                for (var page = 0; next != null; page++)
-                {
-                    if (page >= MaxPages || !seen.Add(next.AbsoluteUri))
+                await _requests.ReadPagesAsync(
+                    RequestMethod.Get,
+                    Url(database.ResourceId + "/dataConnections"),
+                    "data connections",
+                    body =>
                     {
-                        throw new KustoArmException("The list of data connections does not end (its nextLink repeats).", 0, "NextLinkLoop", null, null);
-                    }
-
-                    var body = await SendGetAsync(next, cancellationToken).ConfigureAwait(false);
-                    all.AddRange(DataConnectionJson.ReadPage(body, out var nextLink));
-                    next = nextLink == null ? null : CheckNextLink(nextLink);
-                }
-
+                        all.AddRange(DataConnectionJson.ReadPage(body, out var nextLink));
+                        return nextLink;
+                    },
+                    cancellationToken).ConfigureAwait(false);
                 return all;
             }
             catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
@@ -270,50 +266,11 @@ namespace KustoConnect.Engine
         private async Task<DataConnection> GetCoreAsync(DataConnectionRef target, CancellationToken cancellationToken) =>
             DataConnectionJson.Read(await SendGetAsync(Url(target.ResourceId), cancellationToken).ConfigureAwait(false));
 
-        /// <summary>A GET through the ArmClient's own pipeline (auth, retries, diagnostics, verbose policy).</summary>
-        private async Task<BinaryData> SendGetAsync(Uri uri, CancellationToken cancellationToken)
-        {
-            HttpPipeline pipeline = _gateway.HttpPipeline;
-            using var message = pipeline.CreateMessage();
-            message.Request.Method = RequestMethod.Get;
-            message.Request.Uri.Reset(uri);
-            message.Request.Headers.Add("Accept", "application/json");
-            await pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
-            var response = message.Response;
-            if (response.Status >= 400)
-            {
-                throw ErrorTranslator.FromResponse(response);
-            }
-
-            return BinaryData.FromBytes(response.Content.ToArray());
-        }
+        /// <summary>A GET through the session's one request path (<see cref="ArmRequests"/>).</summary>
+        private Task<BinaryData> SendGetAsync(Uri uri, CancellationToken cancellationToken) => _requests.GetAsync(uri, cancellationToken);
 
         /// <summary>The request URL of a canonical id built by <see cref="DatabaseRef"/> / <see cref="DataConnectionRef"/>.</summary>
-        private Uri Url(string resourceId)
-        {
-            var builder = new RequestUriBuilder();
-            builder.Reset(_gateway.ArmEndpoint);
-            foreach (var segment in resourceId.Split(new[] { '/' }, StringSplitOptions.RemoveEmptyEntries))
-            {
-                builder.AppendPath("/", escape: false);
-                builder.AppendPath(segment, escape: true);
-            }
-
-            builder.AppendQuery("api-version", KustoSession.KustoApiVersion, escapeValue: true);
-            return builder.ToUri();
-        }
-
-        /// <summary>The bearer token follows nextLink: only to the ARM endpoint this session talks to.</summary>
-        private Uri CheckNextLink(string nextLink)
-        {
-            if (!Uri.TryCreate(nextLink, UriKind.Absolute, out var uri)
-                || Uri.Compare(uri, _gateway.ArmEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
-            {
-                throw new KustoArmException("ARM returned a nextLink that does not point at " + _gateway.ArmEndpoint.GetLeftPart(UriPartial.Authority) + ".", 0, "InvalidNextLink", null, null);
-            }
-
-            return uri;
-        }
+        private Uri Url(string resourceId) => _requests.Url(resourceId, KustoSession.KustoApiVersion);
 
         private static void CheckBeforeSending(DataConnection connection)
         {

@@ -82,8 +82,9 @@ namespace KustoConnect.Engine
 
             var client = new ArmClient(_credential, null, armOptions);
             var gateway = new ArmGateway(client);
-            var resources = new AzureResourceOperations(gateway, options.ArmEndpoint, _secret);
-            var operations = new DataConnectionOperations(client, gateway, options.ArmEndpoint, settings.PollInterval, _secret, settings.RetryDelay, settings.MaxRetryAfter, resources);
+            var requests = new ArmRequests(gateway);
+            var resources = new AzureResourceOperations(requests, options.ArmEndpoint, _secret);
+            var operations = new DataConnectionOperations(client, gateway, requests, options.ArmEndpoint, settings.PollInterval, _secret, settings.RetryDelay, settings.MaxRetryAfter, resources);
             var guarded = new GuardedOperations(operations, operations, resources);
             DataConnections = guarded;
             Clusters = guarded;
