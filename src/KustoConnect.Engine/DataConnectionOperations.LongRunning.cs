@@ -28,6 +28,13 @@ namespace KustoConnect.Engine
     /// </summary>
     public sealed class StartedOperation
     {
+        /// <summary>An operation the service accepted.</summary>
+        /// <param name="kind">What the operation does (create, update, delete).</param>
+        /// <param name="resourceId">The data connection it acts on.</param>
+        /// <param name="operationUrl">Its Azure-AsyncOperation (else Location) URL; null when it finished at once.</param>
+        /// <param name="startedAt">When the service accepted it.</param>
+        /// <param name="provisioningState">The provisioning state the service answered with.</param>
+        /// <param name="accepted">The data connection as the service answered, when it sent one.</param>
         public StartedOperation(KustoOperationKind kind, string resourceId, string? operationUrl, DateTimeOffset startedAt, string? provisioningState, DataConnection? accepted)
         {
             Kind = kind;
@@ -38,6 +45,7 @@ namespace KustoConnect.Engine
             Accepted = accepted;
         }
 
+        /// <summary>What the operation does: create, update or delete.</summary>
         public KustoOperationKind Kind { get; }
 
         /// <summary>The data connection the operation acts on.</summary>
@@ -46,6 +54,7 @@ namespace KustoConnect.Engine
         /// <summary>The Azure-AsyncOperation URL (else the Location URL); null when the service finished at once (e.g. DELETE 204).</summary>
         public string? OperationUrl { get; }
 
+        /// <summary>When the service accepted the operation (the client's clock).</summary>
         public DateTimeOffset StartedAt { get; }
 
         /// <summary>The provisioning state the service answered with (Creating, Accepted, Deleting).</summary>

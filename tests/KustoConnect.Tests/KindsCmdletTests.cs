@@ -340,7 +340,7 @@ namespace KustoConnect.Tests
         [Fact]
         public void Update_without_Kind_lets_a_value_another_kind_accepts_through_and_checks_it_by_the_kind_it_reads()
         {
-            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", _session.Walkthrough("iot-raw"));
+            Create<KustoIotHubDataConnection>("New-KustoIotHubConnection", HostedSession.Walkthrough("iot-raw"));
             _session.Emulator.ClearRequestLog();
             var parameters = Target("iot-raw");
             parameters["DataFormat"] = "raw";

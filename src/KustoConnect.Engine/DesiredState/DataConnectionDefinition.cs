@@ -11,6 +11,12 @@ namespace KustoConnect.Engine.DesiredState
     /// </summary>
     public sealed class DataConnectionDefinition
     {
+        /// <summary>One checked entry.</summary>
+        /// <param name="index">Its position in the file (0-based).</param>
+        /// <param name="target">The data connection it describes.</param>
+        /// <param name="kind">Its kind (IotHub, EventHub, EventGrid, CosmosDb).</param>
+        /// <param name="location">Its location, when the file gives one.</param>
+        /// <param name="properties">The properties the entry manages (null: unset).</param>
         public DataConnectionDefinition(int index, DataConnectionRef target, string kind, string? location, IReadOnlyDictionary<string, object?> properties)
         {
             Index = index;
@@ -66,11 +72,14 @@ namespace KustoConnect.Engine.DesiredState
     /// <summary>The whole definition file, checked: every entry passed every client-side rule.</summary>
     public sealed class DataConnectionDefinitionSet
     {
+        /// <summary>The file's entries, every one checked.</summary>
+        /// <param name="entries">The entries in file order.</param>
         public DataConnectionDefinitionSet(IReadOnlyList<DataConnectionDefinition> entries)
         {
             Entries = entries ?? throw new ArgumentNullException(nameof(entries));
         }
 
+        /// <summary>The entries in file order.</summary>
         public IReadOnlyList<DataConnectionDefinition> Entries { get; }
 
         /// <summary>The databases the file names (each once), in the order they first appear.</summary>
@@ -81,6 +90,8 @@ namespace KustoConnect.Engine.DesiredState
     /// <summary>A definition file that breaks rules: every problem of every entry, found before any request.</summary>
     public sealed class DefinitionFileException : KustoException
     {
+        /// <summary>A file with these problems (the message lists each).</summary>
+        /// <param name="problems">Every problem found, in file order.</param>
         public DefinitionFileException(IReadOnlyList<DefinitionProblem> problems)
             : base("InvalidDefinitionFile", "The definition file has " + problems.Count + " problem(s):" + Environment.NewLine + string.Join(Environment.NewLine, problems.Select(p => "  " + p)))
         {
@@ -94,6 +105,12 @@ namespace KustoConnect.Engine.DesiredState
     /// <summary>One broken rule of a definition file.</summary>
     public sealed class DefinitionProblem
     {
+        /// <summary>One broken rule.</summary>
+        /// <param name="index">The entry's position, or null for the whole file.</param>
+        /// <param name="name">The entry's name, when it has one.</param>
+        /// <param name="errorId">The rule's stable id.</param>
+        /// <param name="message">What is wrong and how to fix it.</param>
+        /// <param name="property">The offending field, when there is one.</param>
         public DefinitionProblem(int? index, string? name, string errorId, string message, string? property)
         {
             Index = index;
@@ -112,6 +129,7 @@ namespace KustoConnect.Engine.DesiredState
         /// <summary>The rule's stable id, e.g. InvalidDataFormat (the same ids the cmdlets use).</summary>
         public string ErrorId { get; }
 
+        /// <summary>What is wrong and how to fix it (the rule's own message).</summary>
         public string Message { get; }
 
         /// <summary>The offending field, e.g. "dataFormat" or "clusterName".</summary>

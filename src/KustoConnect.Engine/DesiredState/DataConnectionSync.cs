@@ -28,6 +28,10 @@ namespace KustoConnect.Engine.DesiredState
     /// <summary>One property that differs: the service's value and the file's.</summary>
     public sealed class PropertyChange
     {
+        /// <summary>A property that differs.</summary>
+        /// <param name="property">Its name, as the definition file spells it.</param>
+        /// <param name="oldValue">The service's value.</param>
+        /// <param name="newValue">The file's value (null: unset).</param>
         public PropertyChange(string property, object? oldValue, object? newValue)
         {
             Property = property;
@@ -63,8 +67,10 @@ namespace KustoConnect.Engine.DesiredState
             Patch = patch;
         }
 
+        /// <summary>What the sync does with this data connection.</summary>
         public SyncAction Action { get; }
 
+        /// <summary>The data connection this item is for.</summary>
         public DataConnectionRef Target { get; }
 
         /// <summary>The kind after the sync (the file's; for a removal, the service's).</summary>
@@ -98,6 +104,9 @@ namespace KustoConnect.Engine.DesiredState
         private TaskCompletionSource<bool>? _removalsDone;
         private int _removalsLeft;
 
+        /// <summary>A sync over these operations.</summary>
+        /// <param name="dataConnections">Reads and writes the data connections.</param>
+        /// <param name="clusters">Reads the clusters (their locations).</param>
         public DataConnectionSync(IDataConnectionOperations dataConnections, IClusterOperations clusters)
         {
             _dataConnections = dataConnections ?? throw new ArgumentNullException(nameof(dataConnections));

@@ -172,7 +172,7 @@ namespace KustoConnect.Commands
         /// -Kind as patterns, checked before anything is sent: each value must be (or, with wildcards, match) one of the
         /// kinds; 'Bogus' is an InvalidDataConnectionKind error, not an empty result.
         /// </summary>
-        private IReadOnlyList<WildcardPattern>? KindPatterns()
+        private List<WildcardPattern>? KindPatterns()
         {
             if (Kind == null)
             {

@@ -241,7 +241,7 @@ namespace KustoConnect.Commands
         }
 
         /// <summary>A kind this version does not model: its properties as the object holds them.</summary>
-        private static DataConnection OtherKind(KustoDataConnection input) => input is KustoOtherDataConnection other
+        private static OtherDataConnection OtherKind(KustoDataConnection input) => input is KustoOtherDataConnection other
             ? new OtherDataConnection { KindName = other.Kind ?? string.Empty, PropertiesJson = other.PropertiesJson ?? "{}", Location = other.Location }
             : throw new KustoValidationException("DataConnectionKindNotSupported", $"Data connections of kind '{input.Kind}' cannot be validated by this version of KustoConnect.", "InputObject");
 

@@ -30,7 +30,7 @@ namespace KustoConnect.Internal
             }
 
             var bound = fakeBoundParameters ?? new Hashtable();
-            var subscription = CompletionContext.Strings(bound, "SubscriptionId").FirstOrDefault() ?? session.SubscriptionId;
+            var subscription = CompletionContext.First(bound, "SubscriptionId") ?? session.SubscriptionId;
             if (string.IsNullOrEmpty(subscription) && NeedsSubscription)
             {
                 return Array.Empty<CompletionResult>();

@@ -24,8 +24,10 @@ namespace KustoConnect.Internal
                 .ToList();
         }
 
+        private static readonly char[] QuotedCharacters = { ' ', '$', '\'', '`', ';', '#' };
+
         /// <summary>The value as typed on a command line: single-quoted when it holds a space, '$' or a quote.</summary>
-        internal static string Quote(string value) => value.IndexOfAny(new[] { ' ', '$', '\'', '`', ';', '#' }) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
+        internal static string Quote(string value) => value.IndexOfAny(QuotedCharacters) >= 0 ? "'" + value.Replace("'", "''") + "'" : value;
     }
 
     /// <summary>

@@ -95,6 +95,13 @@ namespace KustoConnect.Internal
         }
 
         /// <summary>A bound value as strings (a string, or an array of them); empty when absent.</summary>
+        /// <summary>The first string value of a bound parameter, or null.</summary>
+        internal static string? First(IDictionary bound, string name)
+        {
+            var values = Strings(bound, name);
+            return values.Count > 0 ? values[0] : null;
+        }
+
         internal static IReadOnlyList<string> Strings(IDictionary bound, string name)
         {
             if (!bound.Contains(name) || bound[name] is null)
@@ -123,15 +130,15 @@ namespace KustoConnect.Internal
             DataConnectionRef target;
             try
             {
-                var resourceId = Strings(bound, "ResourceId").FirstOrDefault() ?? Strings(bound, "Id").FirstOrDefault();
+                var resourceId = First(bound, "ResourceId") ?? First(bound, "Id");
                 if (resourceId != null)
                 {
                     target = DataConnectionRef.Parse(resourceId);
                 }
                 else
                 {
-                    string Need(string name) => Strings(bound, name).FirstOrDefault() ?? throw new ArgumentException("-" + name + " is needed.");
-                    var subscription = Strings(bound, "SubscriptionId").FirstOrDefault() ?? session.SubscriptionId ?? throw new ArgumentException("No subscription.");
+                    string Need(string name) => First(bound, name) ?? throw new ArgumentException("-" + name + " is needed.");
+                    var subscription = First(bound, "SubscriptionId") ?? session.SubscriptionId ?? throw new ArgumentException("No subscription.");
                     target = DataConnectionRef.Create(DatabaseRef.Create(subscription, Need("ResourceGroupName"), Need("ClusterName"), Need("DatabaseName")), Need("Name"));
                 }
             }

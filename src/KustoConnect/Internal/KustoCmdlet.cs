@@ -436,7 +436,7 @@ namespace KustoConnect.Internal
             /// silenced or redirected, and it stays capturable in the information stream (6) and transcripts.
             /// </summary>
             public void OnUserMessage(string message) =>
-                TryAdd(() => _cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" }));
+                TryAdd(() => _cmdlet.WriteInformation(new HostInformationMessage { Message = message }, HostMessages.Tags));
 
             /// <summary>Closes every progress bar this call opened.</summary>
             public void Complete()

@@ -197,7 +197,7 @@ namespace KustoConnect.Internal
             public void WriteDebug(string message) => _cmdlet.WriteDebug(message);
 
             public void WriteHostMessage(string message) =>
-                _cmdlet.WriteInformation(new HostInformationMessage { Message = message }, new[] { "PSHOST" });
+                _cmdlet.WriteInformation(new HostInformationMessage { Message = message }, HostMessages.Tags);
 
             public void WriteProgress(ProgressRecord record) => _cmdlet.WriteProgress(record);
         }

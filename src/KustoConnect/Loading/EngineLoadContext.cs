@@ -31,6 +31,8 @@ namespace KustoConnect.Loading
         private static EngineLoadContext? _instance;
         private static bool _registered;
 
+        private static readonly char[] PathSeparators = { '/', '\\' };
+
         private readonly string _dependencyDirectory;
 
         private EngineLoadContext(string dependencyDirectory)
@@ -109,7 +111,7 @@ namespace KustoConnect.Loading
         private string? PathOf(AssemblyName assemblyName)
         {
             var name = assemblyName.Name;
-            if (string.IsNullOrEmpty(name) || name.IndexOfAny(new[] { '/', '\\' }) >= 0 || name.Contains("..", StringComparison.Ordinal))
+            if (string.IsNullOrEmpty(name) || name.IndexOfAny(PathSeparators) >= 0 || name.Contains("..", StringComparison.Ordinal))
             {
                 return null;
             }
