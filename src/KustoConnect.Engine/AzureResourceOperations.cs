@@ -88,13 +88,11 @@ namespace KustoConnect.Engine
         internal const string ResourcesApiVersion = "2021-04-01";
         internal const string DevicesApiVersion = "2023-06-30";
         private readonly ArmRequests _requests;
-        private readonly Uri _armEndpoint;
         private readonly string? _secret;
 
-        internal AzureResourceOperations(ArmRequests requests, Uri armEndpoint, string? secret)
+        internal AzureResourceOperations(ArmRequests requests, string? secret)
         {
             _requests = requests;
-            _armEndpoint = armEndpoint;
             _secret = secret;
         }
 
@@ -179,7 +177,7 @@ namespace KustoConnect.Engine
             }
             catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
             {
-                throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
             }
         }
 

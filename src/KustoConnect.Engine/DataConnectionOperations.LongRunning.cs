@@ -103,7 +103,7 @@ namespace KustoConnect.Engine
                 }
                 catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
                 {
-                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                    throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
                 }
             }
         }
@@ -130,7 +130,7 @@ namespace KustoConnect.Engine
                 }
                 catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
                 {
-                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                    throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
                 }
             }
         }
@@ -172,7 +172,7 @@ namespace KustoConnect.Engine
                 }
                 catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
                 {
-                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                    throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
                 }
             }
         }
@@ -186,11 +186,11 @@ namespace KustoConnect.Engine
             // The service sends the location segment raw ("Central US"); escape spaces so that the URL parses as sent.
             var text = operationUrl.Trim().Replace(" ", "%20");
             if (!Uri.TryCreate(text, UriKind.Absolute, out var uri)
-                || Uri.Compare(uri, _gateway.ArmEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+                || !Servers.Same(uri, _requests.ArmEndpoint))
             {
                 throw new KustoValidationException(
                     "OperationUrlNotOnArmEndpoint",
-                    "The operation URL must point at the Azure Resource Manager endpoint of this session, " + _gateway.ArmEndpoint.GetLeftPart(UriPartial.Authority) + ".",
+                    "The operation URL must point at the Azure Resource Manager endpoint of this session, " + _requests.ArmEndpoint.GetLeftPart(UriPartial.Authority) + ".",
                     "OperationUrl");
             }
 

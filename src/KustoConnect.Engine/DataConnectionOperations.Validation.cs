@@ -43,7 +43,7 @@ namespace KustoConnect.Engine
             }
             catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
             {
-                throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
             }
         }
 
@@ -88,7 +88,7 @@ namespace KustoConnect.Engine
                 }
                 catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
                 {
-                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                    throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
                 }
             }
         }

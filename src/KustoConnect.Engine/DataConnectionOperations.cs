@@ -90,24 +90,20 @@ namespace KustoConnect.Engine
     internal sealed partial class DataConnectionOperations : IDataConnectionOperations, IClusterOperations
     {
         private readonly ArmClient _client;
-        private readonly ArmGateway _gateway;
         private readonly ArmRequests _requests;
-        private readonly Uri _armEndpoint;
         private readonly TimeSpan _pollInterval;
         private readonly string? _secret;
         private readonly ArmOperationPoller _poller;
         private readonly DataConnectionWorkflows _workflows;
 
-        internal DataConnectionOperations(ArmClient client, ArmGateway gateway, ArmRequests requests, Uri armEndpoint, TimeSpan pollInterval, string? secret, TimeSpan firstBackoff, TimeSpan maxRetryAfter, IAzureResourceOperations resources)
+        internal DataConnectionOperations(ArmClient client, ArmRequests requests, TimeSpan pollInterval, string? secret, TimeSpan firstBackoff, TimeSpan maxRetryAfter, IAzureResourceOperations resources)
         {
             _workflows = new DataConnectionWorkflows(this, this, resources);
             _client = client;
-            _gateway = gateway;
             _requests = requests;
-            _armEndpoint = armEndpoint;
             _pollInterval = pollInterval;
             _secret = secret;
-            _poller = new ArmOperationPoller(gateway.HttpPipeline, gateway.ArmEndpoint, pollInterval, firstBackoff, maxRetryAfter);
+            _poller = new ArmOperationPoller(requests.Pipeline, requests.ArmEndpoint, pollInterval, firstBackoff, maxRetryAfter);
         }
 
         public async Task<DataConnection> CreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
@@ -142,7 +138,7 @@ namespace KustoConnect.Engine
                 }
                 catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
                 {
-                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                    throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
                 }
             }
         }
@@ -190,7 +186,7 @@ namespace KustoConnect.Engine
             }
             catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
             {
-                throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
             }
         }
 
@@ -218,7 +214,7 @@ namespace KustoConnect.Engine
             }
             catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
             {
-                throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
             }
         }
 
@@ -249,7 +245,7 @@ namespace KustoConnect.Engine
                 }
                 catch (Exception ex) when (!(ex is KustoException) && !(ex is OperationCanceledException))
                 {
-                    throw ErrorTranslator.Translate(ex, _armEndpoint, _secret);
+                    throw ErrorTranslator.Translate(ex, _requests.ArmEndpoint, _secret);
                 }
             }
         }

@@ -83,8 +83,8 @@ namespace KustoConnect.Engine
             var client = new ArmClient(_credential, null, armOptions);
             var gateway = new ArmGateway(client);
             var requests = new ArmRequests(gateway);
-            var resources = new AzureResourceOperations(requests, options.ArmEndpoint, _secret);
-            var operations = new DataConnectionOperations(client, gateway, requests, options.ArmEndpoint, settings.PollInterval, _secret, settings.RetryDelay, settings.MaxRetryAfter, resources);
+            var resources = new AzureResourceOperations(requests, _secret);
+            var operations = new DataConnectionOperations(client, requests, settings.PollInterval, _secret, settings.RetryDelay, settings.MaxRetryAfter, resources);
             var guarded = new GuardedOperations(operations, operations, resources);
             DataConnections = guarded;
             Clusters = guarded;

@@ -129,7 +129,7 @@ namespace KustoConnect.Engine.Internal
         {
             // The Kusto RP leaves raw spaces (the location's display name) in its Azure-AsyncOperation URL.
             if (!Uri.TryCreate(url.Trim().Replace(" ", "%20"), UriKind.Absolute, out var uri)
-                || Uri.Compare(uri, _armEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+                || !Servers.Same(uri, _armEndpoint))
             {
                 throw new KustoArmException("ARM returned an operation URL that does not point at " + _armEndpoint.GetLeftPart(UriPartial.Authority) + ".", 0, "InvalidOperationUrl", null, null);
             }

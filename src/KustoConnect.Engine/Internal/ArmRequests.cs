@@ -20,13 +20,14 @@ namespace KustoConnect.Engine.Internal
         /// <summary>A list longer than this many pages is treated as one that never ends.</summary>
         internal const int MaxPages = 1000;
 
-        private readonly HttpPipeline _pipeline;
-
         internal ArmRequests(ArmGateway gateway)
         {
-            _pipeline = gateway.HttpPipeline;
+            Pipeline = gateway.HttpPipeline;
             ArmEndpoint = gateway.ArmEndpoint;
         }
+
+        /// <summary>The ArmClient's pipeline, which every request and poll of the session goes through.</summary>
+        internal HttpPipeline Pipeline { get; }
 
         /// <summary>The ARM endpoint of the session: the only host a request (or a nextLink) may go to.</summary>
         internal Uri ArmEndpoint { get; }
@@ -55,7 +56,7 @@ namespace KustoConnect.Engine.Internal
         /// </summary>
         internal async Task<HttpMessage> SendAsync(RequestMethod method, Uri uri, BinaryData? body, CancellationToken cancellationToken)
         {
-            var message = _pipeline.CreateMessage();
+            var message = Pipeline.CreateMessage();
             try
             {
                 message.Request.Method = method;
@@ -67,7 +68,7 @@ namespace KustoConnect.Engine.Internal
                     message.Request.Content = RequestContent.Create(body);
                 }
 
-                await _pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
+                await Pipeline.SendAsync(message, cancellationToken).ConfigureAwait(false);
                 if (message.Response.Status >= 400)
                 {
                     throw ErrorTranslator.FromResponse(message.Response);
@@ -149,7 +150,7 @@ namespace KustoConnect.Engine.Internal
         internal Uri CheckNextLink(string nextLink)
         {
             if (!Uri.TryCreate(nextLink, UriKind.Absolute, out var uri)
-                || Uri.Compare(uri, ArmEndpoint, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) != 0)
+                || !Servers.Same(uri, ArmEndpoint))
             {
                 throw new KustoArmException("ARM returned a nextLink that does not point at " + ArmEndpoint.GetLeftPart(UriPartial.Authority) + ".", 0, "InvalidNextLink", null, null);
             }

@@ -424,7 +424,7 @@ namespace KustoConnect.Engine.Internal
 
         internal static bool IsWellKnownAuthority(Uri authorityHost) =>
             new[] { AzureAuthorityHosts.AzurePublicCloud, AzureAuthorityHosts.AzureGovernment, AzureAuthorityHosts.AzureChina }
-                .Any(known => Uri.Compare(known, authorityHost, UriComponents.SchemeAndServer, UriFormat.Unescaped, StringComparison.OrdinalIgnoreCase) == 0);
+                .Any(known => Servers.Same(known, authorityHost));
 
         /// <summary>
         /// The managed identity's tokens live in a cache that MSAL shares across credential instances in the process: a new
