@@ -308,8 +308,7 @@ namespace KustoConnect.Engine
         /// </summary>
         internal static string ArmAudienceOf(string audience) => audience.TrimEnd('/');
 
-        internal static string ScopeOf(string audience) =>
-            audience.EndsWith("/", StringComparison.Ordinal) ? audience + ".default" : audience + "/.default";
+        internal static string ScopeOf(string audience) => ArmAudienceOf(audience) + "/.default";
 
         private static void Validate(ConnectionOptions options)
         {

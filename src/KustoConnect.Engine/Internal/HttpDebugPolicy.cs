@@ -45,10 +45,7 @@ namespace KustoConnect.Engine.Internal
             }
             finally
             {
-                if (context != null && context.DebugEnabled)
-                {
-                    context.Debug(Describe(message, stopwatch.Elapsed, failure));
-                }
+                context?.Debug(() => Describe(message, stopwatch.Elapsed, failure));
             }
         }
 
@@ -68,10 +65,7 @@ namespace KustoConnect.Engine.Internal
             }
             finally
             {
-                if (context != null && context.DebugEnabled)
-                {
-                    context.Debug(Describe(message, stopwatch.Elapsed, failure));
-                }
+                context?.Debug(() => Describe(message, stopwatch.Elapsed, failure));
             }
         }
 

@@ -34,10 +34,7 @@ namespace KustoConnect.Engine.Internal
             }
             finally
             {
-                if (context != null && context.DebugEnabled)
-                {
-                    context.Debug(HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
-                }
+                context?.Debug(() => HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
             }
         }
 
@@ -57,10 +54,7 @@ namespace KustoConnect.Engine.Internal
             }
             finally
             {
-                if (context != null && context.DebugEnabled)
-                {
-                    context.Debug(HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
-                }
+                context?.Debug(() => HttpDebugPolicy.Describe(message, stopwatch.Elapsed, failure));
             }
         }
     }

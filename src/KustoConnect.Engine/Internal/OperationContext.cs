@@ -47,10 +47,17 @@ namespace KustoConnect.Engine.Internal
 
         internal void Verbose(string message) => Observer?.OnVerbose(message);
 
-        internal void Debug(string message) => Observer?.OnDebug(message);
-
-        /// <summary>Whether a debug record would be shown: build one only then (an HTTP record formats and redacts bodies).</summary>
-        internal bool DebugEnabled => Observer is IDebugFilteringObserver filtering ? filtering.IsDebugEnabled : Observer != null;
+        /// <summary>
+        /// Reports a debug record, built only when the observer shows it (an HTTP record formats and redacts headers and
+        /// bodies): an <see cref="IDebugFilteringObserver"/> decides, any other observer gets every record.
+        /// </summary>
+        internal void Debug(Func<string> build)
+        {
+            if (Observer != null && (!(Observer is IDebugFilteringObserver filtering) || filtering.IsDebugEnabled))
+            {
+                Observer.OnDebug(build());
+            }
+        }
 
         /// <summary>Reports the state carried by a poll (or final) response.</summary>
         internal void ReportProgress(Response? response, bool completed)
