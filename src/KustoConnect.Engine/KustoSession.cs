@@ -30,6 +30,14 @@ namespace KustoConnect.Engine
         /// </summary>
         public static string? UserAgentHost { get; set; }
 
+        /// <summary>
+        /// Starts, once per process, compiling what a first sign-in and list need on a thread-pool thread, over an in-memory
+        /// transport (no request leaves the process, no real credential is used); see ColdStartWarmUp. The module calls it
+        /// when it is imported.
+        /// </summary>
+        /// <returns>Whether this call started it (false when it had been started before).</returns>
+        public static bool StartWarmUp() => ColdStartWarmUp.Start();
+
         private static readonly Regex TenantPattern = new Regex("^[A-Za-z0-9][A-Za-z0-9.-]{0,254}$", RegexOptions.CultureInvariant);
 
         private readonly TokenCredential _credential;

@@ -200,5 +200,39 @@ Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -D
         $output | Should -Match 'client_secret=REDACTED'
         $output | Should -Not -Match ([regex]::Escape($script:demoSecret))
         $output | Should -Not -Match 'eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}'
+        $output | Should -Not -Match 'warm-up'   # the import's in-memory warm-up writes no record
+    }
+
+    It 'warms the first sign-in and call up in memory when imported: the warm-up sends the emulator nothing, the real sign-in and list one request each' {
+        $child = @'
+param($Manifest, $ClientSecret, $TenantId, $Arm, $Authority, $Certificate, $Subscription)
+$ErrorActionPreference = 'Stop'
+Import-Module $Manifest
+# The warm-up is internal to the engine, in KustoConnect's own load context: read its state by reflection.
+$engine = [AppDomain]::CurrentDomain.GetAssemblies() | Where-Object { $_.GetName().Name -eq 'KustoConnect.Engine' }
+$type = $engine.GetType('KustoConnect.Engine.Internal.ColdStartWarmUp', $true)
+$flags = [System.Reflection.BindingFlags]'Static, NonPublic'
+$done = $type.GetProperty('Completion', $flags).GetValue($null).Wait([timespan]::FromMinutes(2))
+'WARMUP done={0} applies={1} completed={2} failure={3} context={4}' -f $done, $type.GetProperty('Applies', $flags).GetValue($null),
+    $type.GetProperty('Completed', $flags).GetValue($null), $type.GetProperty('Failure', $flags).GetValue($null),
+    [System.Runtime.Loader.AssemblyLoadContext]::GetLoadContext($engine).Name
+$credential = [pscredential]::new('5f0e6a4d-7c3b-4a29-8e1f-2d3c4b5a6978', (ConvertTo-SecureString $ClientSecret -AsPlainText -Force))
+$null = Connect-KustoAccount -ServicePrincipal -TenantId $TenantId -Credential $credential -SubscriptionId $Subscription -ArmEndpoint $Arm -AuthorityHost $Authority -TrustedCertificatePath $Certificate
+'LISTED {0}' -f @(Get-KustoDataConnection -ResourceGroupName testrg -ClusterName mykustocluster -DatabaseName mykustodatabase).Count
+'@
+        $file = Join-Path $TestDrive 'child-warm-up.ps1'
+        Set-Content -LiteralPath $file -Value $child
+        Clear-EmulatorRequest -Emulator $script:emulator
+        $output = Invoke-FreshPwsh -File $file -ArgumentList @('-Manifest', $env:KUSTOCONNECT_MODULE_MANIFEST, '-ClientSecret', $script:demoSecret,
+            '-TenantId', $script:emulator.TenantId, '-Arm', $script:emulator.Url, '-Authority', $script:emulator.Url,
+            '-Certificate', $script:emulator.CertificatePath, '-Subscription', $script:emulator.SubscriptionId) | Out-String -Width 400
+        $LASTEXITCODE | Should -Be 0 -Because $output
+        $applies = [Environment]::ProcessorCount -gt 1
+        # Both flows ran to the end (one token answered in memory, one data connection listed), without an exception.
+        $output | Should -Match ("WARMUP done=True applies={0} completed={1} failure= context=KustoConnect" -f $applies, $(if ($applies) { 2 } else { 0 }))
+        $output | Should -Match 'LISTED \d+'
+        # What reached the emulator is the real sign-in's one token request and the one list, nothing of the warm-up.
+        $requests = @(Get-EmulatorRequest -Emulator $script:emulator)
+        ($requests | ForEach-Object { '{0} {1}' -f $_.method, ($_.path -replace '\?.*$') }) -join "`n" | Should -Match '^POST /[^/]+/oauth2/v2\.0/token\nGET /subscriptions/.+/dataConnections$'
     }
 }

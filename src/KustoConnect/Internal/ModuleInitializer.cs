@@ -6,13 +6,23 @@ using KustoConnect.Engine;
 namespace KustoConnect.Internal
 {
     /// <summary>
-    /// Runs when the module is imported: tells the engine which PowerShell it runs in, so that the User-Agent of every
-    /// request reads "KustoConnect/{version} PowerShell/{version} ({edition})".
+    /// Runs when the module is imported, after the load context is set up: tells the engine which PowerShell it runs in, so that the User-Agent of every
+    /// request reads "KustoConnect/{version} PowerShell/{version} ({edition})", and starts the engine's cold-start warm-up
+    /// (background threads compiling the first sign-in's and the first call's code over an in-memory transport; see
+    /// KustoSession.StartWarmUp).
     /// </summary>
-    public sealed class ModuleInitializer : IModuleAssemblyInitializer
+    internal static class ModuleInitializer
     {
-        /// <inheritdoc />
-        public void OnImport() => KustoSession.UserAgentHost = PowerShellProduct();
+        /// <summary>
+        /// Called by <see cref="Loading.ModuleLoader.OnImport"/> once the engine's resolver is in place: the first code of the
+        /// import that touches an engine type. A method of its own, so that it is compiled (and the engine bound) only then.
+        /// </summary>
+        [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
+        internal static void Initialize()
+        {
+            KustoSession.UserAgentHost = PowerShellProduct();
+            KustoSession.StartWarmUp();
+        }
 
         /// <summary>"PowerShell/7.6.9 (Core)" or "PowerShell/5.1.22621.4391 (Desktop)"; null when it cannot be told.</summary>
         internal static string? PowerShellProduct()

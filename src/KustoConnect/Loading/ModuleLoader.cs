@@ -7,7 +7,8 @@ namespace KustoConnect.Loading
     /// MSAL load from the module's own files, apart from whatever another module loaded into the session.
     /// On PowerShell 7 they load in EngineLoadContext from the dependencies/ folder; on Windows PowerShell
     /// 5.1 DesktopAssemblyResolver serves them from the module's desktop/ folder.
-    /// Nothing else happens at import (no Azure type is touched, no file besides the folder listing is read).
+    /// Then <see cref="Internal.ModuleInitializer.Initialize"/> runs, the first code of the import that uses the engine
+    /// (one initializer, so that the order is this one whatever order PowerShell would run two in).
     /// </summary>
     public sealed class ModuleLoader : IModuleAssemblyInitializer, IModuleAssemblyCleanup
     {
@@ -19,6 +20,7 @@ namespace KustoConnect.Loading
 #else
             DesktopAssemblyResolver.Register();
 #endif
+            Internal.ModuleInitializer.Initialize();
         }
 
         /// <summary>
