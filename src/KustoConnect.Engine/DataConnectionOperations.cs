@@ -44,10 +44,10 @@ namespace KustoConnect.Engine
         /// <summary>The PUT of <see cref="CreateOrUpdateAsync"/> without the wait: returns once ARM accepted it.</summary>
         Task<StartedOperation> StartCreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken);
 
-        /// <summary>The PATCH of <see cref="UpdateAsync"/> without the wait: returns once ARM accepted it.</summary>
+        /// <summary>The PATCH of <see cref="UpdateAsync(DataConnectionRef, DataConnection, IOperationObserver, CancellationToken)"/> without the wait: returns once ARM accepted it.</summary>
         Task<StartedOperation> StartUpdateAsync(DataConnectionRef target, DataConnection changes, IOperationObserver? observer, CancellationToken cancellationToken);
 
-        /// <summary>The DELETE of <see cref="DeleteAsync"/> without the wait: returns once ARM accepted it.</summary>
+        /// <summary>The DELETE of <see cref="DeleteAsync(DataConnectionRef, IOperationObserver, CancellationToken)"/> without the wait: returns once ARM accepted it.</summary>
         Task<StartedOperation> StartDeleteAsync(DataConnectionRef target, IOperationObserver? observer, CancellationToken cancellationToken);
 
         /// <summary>
@@ -85,6 +85,22 @@ namespace KustoConnect.Engine
         /// policy, normalized values).
         /// </summary>
         Task<CreateResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// The whole partial update: the kind (<see cref="DataConnectionChanges.Kind"/>, or one GET of the connection when
+        /// it is not known, reported as a verbose message), the kind's checks (DataConnectionKindNotSupported,
+        /// ParameterNotValidForKind) and rules, one PATCH that carries the kind and only the changed properties, and the
+        /// wait unless <see cref="UpdateOptions.Wait"/> is false. Warnings (an event system property KustoConnect does not
+        /// know), verbose messages, HTTP exchanges and progress go to <paramref name="observer"/>.
+        /// </summary>
+        Task<UpdateResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
+
+        /// <summary>
+        /// The whole delete: the connection read first unless <see cref="DeleteOptions.RequireExisting"/> is false (a
+        /// missing one is a 404 <see cref="KustoArmException"/>; the result keeps the connection as it was), the DELETE,
+        /// and the wait unless <see cref="DeleteOptions.Wait"/> is false.
+        /// </summary>
+        Task<DeleteResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
     }
 
     internal sealed partial class DataConnectionOperations : IDataConnectionOperations, IClusterOperations
@@ -148,6 +164,12 @@ namespace KustoConnect.Engine
 
         public Task<IReadOnlyList<string>> ValidateAsync(DataConnectionRef target, DataConnection definition, ValidateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
             _workflows.ValidateAsync(target, definition, options, observer, cancellationToken);
+
+        public Task<UpdateResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
+            _workflows.UpdateAsync(target, changes, options, observer, cancellationToken);
+
+        public Task<DeleteResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
+            _workflows.DeleteAsync(target, options, observer, cancellationToken);
 
         /// <summary>The long-running operation that a PUT's response started.</summary>
         private LongRunningOperation PutOperation(DataConnectionRef target, Response initial) =>

@@ -69,7 +69,7 @@ namespace KustoConnect.Engine
     }
 
     /// <summary>
-    /// The create and validate workflows, composed of the session's single calls. The session runs them over its guarded
+    /// The create, validate, update and delete workflows, composed of the session's single calls. The session runs them over its guarded
     /// operations, so each step opens its own request target (the cluster GET may only reach the cluster, the listkeys
     /// only the hub, the PUT only the connection).
     /// </summary>
@@ -145,6 +145,60 @@ namespace KustoConnect.Engine
             }
 
             return new CreateResult(await _dataConnections.CreateOrUpdateAsync(target, definition, observer, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        /// <summary>
+        /// The kind (from the changes, or one GET of the connection, reported as verbose), the kind's checks and rules, then
+        /// one PATCH of only the changed properties and the wait (or not).
+        /// </summary>
+        internal async Task<UpdateResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            if (target == null)
+            {
+                throw new ArgumentNullException(nameof(target));
+            }
+
+            if (changes == null)
+            {
+                throw new ArgumentNullException(nameof(changes));
+            }
+
+            options ??= new UpdateOptions();
+            observer = BudgetObserver.With(observer, options.WaitTimeout);
+            var kind = changes.Kind;
+            if (kind == null)
+            {
+                observer?.OnVerbose($"No -Kind given: reading data connection '{target.Name}' once to learn its kind.");
+                kind = (await _dataConnections.GetAsync(target, cancellationToken).ConfigureAwait(false)).Kind;
+            }
+
+            var model = changes.Build(kind, warning => observer?.OnWarning(warning));
+            if (!options.Wait)
+            {
+                return new UpdateResult(null, await _dataConnections.StartUpdateAsync(target, model, observer, cancellationToken).ConfigureAwait(false));
+            }
+
+            return new UpdateResult(await _dataConnections.UpdateAsync(target, model, observer, cancellationToken).ConfigureAwait(false), null);
+        }
+
+        /// <summary>The connection read first (unless told not to: a missing one is ObjectNotFound), then the DELETE and the wait (or not).</summary>
+        internal async Task<DeleteResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            if (target == null)
+            {
+                throw new ArgumentNullException(nameof(target));
+            }
+
+            options ??= new DeleteOptions();
+            observer = BudgetObserver.With(observer, options.WaitTimeout);
+            var existing = options.RequireExisting ? await _dataConnections.GetAsync(target, cancellationToken).ConfigureAwait(false) : null;
+            if (!options.Wait)
+            {
+                return new DeleteResult(existing, await _dataConnections.StartDeleteAsync(target, observer, cancellationToken).ConfigureAwait(false));
+            }
+
+            await _dataConnections.DeleteAsync(target, observer, cancellationToken).ConfigureAwait(false);
+            return new DeleteResult(existing, null);
         }
 
         /// <summary>The service's validation; without a location, the cluster's (one GET first, reported as verbose).</summary>

@@ -42,6 +42,22 @@ namespace KustoConnect.Engine.Internal
             }
         }
 
+        public async Task<UpdateResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                return await _workflows.UpdateAsync(target, changes, options, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
+        public async Task<DeleteResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        {
+            using (On(target))
+            {
+                return await _workflows.DeleteAsync(target, options, observer, cancellationToken).ConfigureAwait(false);
+            }
+        }
+
         public async Task<DataConnection> CreateOrUpdateAsync(DataConnectionRef target, DataConnection connection, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             using (On(target))

@@ -196,6 +196,47 @@ namespace KustoConnect.Engine
         }
 
         /// <summary>
+        /// Names for a list property with documented values (event system properties) in their documented spelling, blanks
+        /// dropped; a name not in <see cref="CompletionValues"/> is kept as given and passed to <paramref name="warn"/> (the
+        /// service's list grows, it decides).
+        /// </summary>
+        /// <param name="names">The names as given.</param>
+        /// <param name="kind">The kind whose property this is (named in the warning).</param>
+        /// <param name="warn">Receives one warning per unknown name.</param>
+        /// <returns>The names to send.</returns>
+        public List<string> CanonicalNames(IEnumerable<string> names, DataConnectionKindDescription kind, Action<string> warn)
+        {
+            if (names == null)
+            {
+                throw new ArgumentNullException(nameof(names));
+            }
+
+            if (kind == null)
+            {
+                throw new ArgumentNullException(nameof(kind));
+            }
+
+            if (warn == null)
+            {
+                throw new ArgumentNullException(nameof(warn));
+            }
+
+            var result = new List<string>();
+            foreach (var name in names.Where(n => !string.IsNullOrWhiteSpace(n)))
+            {
+                var known = CompletionValues.FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
+                if (known == null)
+                {
+                    warn($"'{name}' is not an {kind.DisplayName} event system property KustoConnect knows ({string.Join(", ", CompletionValues)}). It is sent as given; the service decides.");
+                }
+
+                result.Add(known ?? name);
+            }
+
+            return result;
+        }
+
+        /// <summary>
         /// The check before sending (<see cref="KustoRules.ValidateDefinition"/>): a value that is set (not null, not "")
         /// passes the rule, each item of a list too; an error names <see cref="ParameterName"/>. Throws
         /// <see cref="KustoValidationException"/>.

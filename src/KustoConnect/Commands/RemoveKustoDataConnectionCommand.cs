@@ -52,19 +52,18 @@ namespace KustoConnect.Commands
                 return;
             }
 
-            var noWait = NoWait.IsPresent;
+            var options = new DeleteOptions { Wait = !NoWait.IsPresent };
             var passThru = PassThru.IsPresent;
             Submit(target.ResourceId, async (item, token) =>
             {
-                // A missing connection is said so (ObjectNotFound), as Az does; the DELETE itself would answer 204.
-                var existing = await session.DataConnections.GetAsync(target, token).ConfigureAwait(false);
-                if (noWait)
+                // A missing connection is said so (ObjectNotFound), as Az does: the engine reads it before the DELETE.
+                var result = await session.DataConnections.DeleteAsync(target, options, item, token).ConfigureAwait(false);
+                if (result.Operation != null)
                 {
-                    return KustoOperation.From(await session.DataConnections.StartDeleteAsync(target, item, token).ConfigureAwait(false));
+                    return KustoOperation.From(result.Operation);
                 }
 
-                await session.DataConnections.DeleteAsync(target, item, token).ConfigureAwait(false);
-                return passThru ? KustoDataConnection.From(existing) : null;
+                return passThru ? KustoDataConnection.From(result.Deleted!) : null;
             });
         }
 

@@ -1,5 +1,4 @@
 using System;
-using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Linq;
 using System.Management.Automation;
@@ -25,10 +24,9 @@ namespace KustoConnect.Commands
     {
         /// <summary>
         /// The parameters that change a property: every settable property of every kind, by its parameter name (the kinds'
-        /// descriptions in the engine); each kind accepts only its own (<see cref="CheckApplicable"/>).
+        /// descriptions in the engine, <see cref="DataConnectionChanges.ParameterNames"/>); each kind accepts only its own, which the engine checks.
         /// </summary>
-        private static readonly string[] ChangeParameters =
-            DataConnectionKinds.All.SelectMany(k => k.Settable).Where(p => p.Updatable).Select(p => p.ParameterName).Distinct(StringComparer.OrdinalIgnoreCase).ToArray();
+        private static IReadOnlyList<string> ChangeParameters => DataConnectionChanges.ParameterNames;
 
         /// <summary>
         /// The connection's kind (IotHub, EventHub, EventGrid, CosmosDb) when you name it by name or resource id: the update is
@@ -151,31 +149,23 @@ namespace KustoConnect.Commands
         protected override void ProcessRecord()
         {
             var session = RequireSession();
-            var passed = ChangeParameters.Where(p => MyInvocation.BoundParameters.ContainsKey(p)).ToList();
             DataConnectionRef target;
-            string? knownKind;
+            DataConnectionChanges changes;
             try
             {
                 target = ResolveTarget(session);
-                if (passed.Count == 0)
+                changes = new DataConnectionChanges(ParameterSetName == ByInputObjectSet && !string.IsNullOrEmpty(InputObject.Kind) ? InputObject.Kind : Kind);
+                foreach (var name in ChangeParameters.Where(p => MyInvocation.BoundParameters.ContainsKey(p)))
                 {
-                    throw new KustoValidationException(
-                        "NothingToUpdate",
-                        "Pass at least one property to change, e.g. -DataFormat or -TableName. Properties you do not pass stay as they are.",
-                        "InputObject");
+                    changes.Set(name, typeof(UpdateKustoDataConnectionCommand).GetProperty(name)!.GetValue(this) switch
+                    {
+                        SwitchParameter flag => flag.IsPresent,
+                        var value => value,
+                    });
                 }
 
-                CheckValues();
-                knownKind = ParameterSetName == ByInputObjectSet && !string.IsNullOrEmpty(InputObject.Kind)
-                    ? InputObject.Kind
-                    : DataConnectionProperties.CanonicalKind(Kind);
-                if (knownKind != null)
-                {
-                    CheckApplicable(knownKind, passed);
-
-                    // The changes pass the engine's rules now, so that a bad value is refused before ShouldProcess.
-                    new Changes(this, passed).Build(knownKind, new ConcurrentQueue<string>());
-                }
+                // Every rule that can run before the kind is known runs now, before ShouldProcess and before any request.
+                changes.Check();
             }
             catch (KustoValidationException e)
             {
@@ -183,147 +173,18 @@ namespace KustoConnect.Commands
                 return;
             }
 
-            var description = $"Data connection '{target.Name}' in {target.Database.ClusterName}/{target.Database.DatabaseName} ({string.Join(", ", passed)})";
+            var description = $"Data connection '{target.Name}' in {target.Database.ClusterName}/{target.Database.DatabaseName} ({string.Join(", ", changes.Names)})";
             if (!ShouldProcess(description, "Update"))
             {
                 return;
             }
 
-            var changes = new Changes(this, passed);
-            var noWait = NoWait.IsPresent;
+            var options = new UpdateOptions { Wait = !NoWait.IsPresent };
             Submit(target.ResourceId, async (item, token) =>
             {
-                var warnings = new ConcurrentQueue<string>();
-                try
-                {
-                    var kind = knownKind;
-                    if (kind == null)
-                    {
-                        item.OnVerbose($"No -Kind given: reading data connection '{target.Name}' once to learn its kind.");
-                        kind = (await session.DataConnections.GetAsync(target, token).ConfigureAwait(false)).Kind;
-                        CheckApplicable(kind, passed);
-                    }
-
-                    var model = changes.Build(kind, warnings);
-                    if (noWait)
-                    {
-                        return KustoOperation.From(await session.DataConnections.StartUpdateAsync(target, model, item, token).ConfigureAwait(false));
-                    }
-
-                    return KustoDataConnection.From(await session.DataConnections.UpdateAsync(target, model, item, token).ConfigureAwait(false));
-                }
-                finally
-                {
-                    while (warnings.TryDequeue(out var warning))
-                    {
-                        item.OnWarning(warning);
-                    }
-                }
+                var result = await session.DataConnections.UpdateAsync(target, changes, options, item, token).ConfigureAwait(false);
+                return result.Operation != null ? KustoOperation.From(result.Operation) : (object?)KustoDataConnection.From(result.Connection!);
             });
-        }
-
-        /// <summary>
-        /// Before the kind is known, every value passed is checked by the rule of the property it sets: it passes when one
-        /// kind that has the property accepts it (the kind's own rule runs again once the kind is known). An empty value
-        /// clears and is not checked here.
-        /// </summary>
-        private void CheckValues()
-        {
-            foreach (var parameter in ChangeParameters.Where(p => MyInvocation.BoundParameters.ContainsKey(p)))
-            {
-                KustoValidationException? refusal = null;
-                foreach (var kind in DataConnectionKinds.All)
-                {
-                    var property = kind.Settable.FirstOrDefault(p => p.ParameterName == parameter);
-                    if (property == null)
-                    {
-                        continue;
-                    }
-
-                    try
-                    {
-                        var model = kind.NewModel();
-                        property.SetValue(model, DataConnectionModelBuilder.FromParameter(property, GetType().GetProperty(parameter)!.GetValue(this), kind, _ => { }));
-                        property.Check(model);
-                        refusal = null;
-                        break;
-                    }
-                    catch (KustoValidationException e)
-                    {
-                        refusal ??= e;
-                    }
-                }
-
-                if (refusal != null)
-                {
-                    throw refusal;
-                }
-            }
-        }
-
-        private static void CheckApplicable(string kind, IReadOnlyCollection<string> passed)
-        {
-            var description = DataConnectionKinds.Find(kind)
-                ?? throw new KustoValidationException(
-                    "DataConnectionKindNotSupported",
-                    $"Data connections of kind '{kind}' cannot be updated by this version of KustoConnect.",
-                    "Kind");
-            var applicable = description.Settable.Where(p => p.Updatable).Select(p => p.ParameterName).ToList();
-            var wrong = passed.Where(p => !applicable.Contains(p)).ToList();
-            if (wrong.Count > 0)
-            {
-                throw new KustoValidationException(
-                    "ParameterNotValidForKind",
-                    $"{string.Join(", ", wrong.Select(p => "-" + p))} {(wrong.Count == 1 ? "does" : "do")} not apply to {kind} data connections. "
-                    + $"A {kind} data connection accepts: {string.Join(", ", applicable.Select(p => "-" + p))}.",
-                    wrong[0]);
-            }
-        }
-
-        /// <summary>
-        /// The change parameters of one ProcessRecord, copied: the changes model is built in the engine call (maybe in a job
-        /// after the cmdlet ended) and never reads the cmdlet.
-        /// </summary>
-        private sealed class Changes
-        {
-            private readonly Dictionary<string, object?> _values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
-
-            public Changes(UpdateKustoDataConnectionCommand command, IEnumerable<string> passed)
-            {
-                foreach (var name in passed)
-                {
-                    _values[name] = typeof(UpdateKustoDataConnectionCommand).GetProperty(name)!.GetValue(command) switch
-                    {
-                        SwitchParameter flag => flag.IsPresent,
-                        DateTime date => DataConnectionModelBuilder.ToInstant(date),
-                        string[] list => list.ToArray(),
-                        var value => value,
-                    };
-                }
-            }
-
-            /// <summary>
-            /// A model of <paramref name="kind"/> with only the passed parameters set ('' and @() clear); the engine's rules
-            /// run on it (throws <see cref="KustoValidationException"/>).
-            /// </summary>
-            public DataConnection Build(string kind, ConcurrentQueue<string> warnings)
-            {
-                var description = DataConnectionKinds.Find(kind)
-                    ?? throw new KustoValidationException("DataConnectionKindNotSupported", $"Data connections of kind '{kind}' cannot be updated by this version of KustoConnect.", "Kind");
-                var model = description.NewModel();
-                foreach (var property in description.Settable.Where(p => p.Updatable))
-                {
-                    if (!_values.TryGetValue(property.ParameterName, out var value))
-                    {
-                        continue;
-                    }
-
-                    value = DataConnectionModelBuilder.FromParameter(property, value, description, warnings.Enqueue);
-                    property.SetValue(model, property.Normalize(value, model.Kind));
-                }
-
-                return model;
-            }
         }
     }
 }

@@ -70,7 +70,7 @@ namespace KustoConnect.Internal
                 case DateTime date:
                     return ToInstant(date);
                 case string[] names:
-                    return property.CompletionValues.Count > 0 ? Canonical(names, property, kind, warn) : names.ToList();
+                    return property.CompletionValues.Count > 0 ? property.CanonicalNames(names, kind, warn) : names.ToList();
                 default:
                     return value;
             }
@@ -79,32 +79,5 @@ namespace KustoConnect.Internal
         /// <summary>A date the user typed (local or UTC) as the instant it means.</summary>
         internal static DateTimeOffset? ToInstant(DateTime? value) =>
             value.HasValue ? new DateTimeOffset(value.Value.ToUniversalTime()) : (DateTimeOffset?)null;
-
-        /// <summary>
-        /// Names in their documented spelling (the property's completion values), blanks dropped; an unknown name is kept as
-        /// given, with a warning (the service's list grows).
-        /// </summary>
-        private static List<string> Canonical(IEnumerable<string> names, DataConnectionProperty property, DataConnectionKindDescription kind, Action<string> warn)
-        {
-            if (warn == null)
-            {
-                throw new ArgumentNullException(nameof(warn));
-            }
-
-            var documented = property.CompletionValues;
-            var result = new List<string>();
-            foreach (var name in names.Where(n => !string.IsNullOrWhiteSpace(n)))
-            {
-                var known = documented.FirstOrDefault(p => string.Equals(p, name, StringComparison.OrdinalIgnoreCase));
-                if (known == null)
-                {
-                    warn($"'{name}' is not an {kind.DisplayName} event system property KustoConnect knows ({string.Join(", ", documented)}). It is sent as given; the service decides.");
-                }
-
-                result.Add(known ?? name);
-            }
-
-            return result;
-        }
     }
 }
