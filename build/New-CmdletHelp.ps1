@@ -7,7 +7,7 @@
     cmdlets' own metadata (Get-Command on the assembled module); synopses and parameter descriptions come from the XML
     documentation comments the C# build writes (KustoConnect.xml); examples come from help/Examples.psd1. A cmdlet
     without a synopsis, a parameter without a description, or a cmdlet with fewer than two examples fails the build.
-    Run in a fresh pwsh by build.ps1 after the module is assembled.
+    Run in a fresh pwsh by build/Module.targets (dotnet publish) after the module is assembled.
 #>
 [CmdletBinding()]
 param(

@@ -13,9 +13,10 @@ namespace KustoConnect.Engine
         void OnVerbose(string message);
 
         /// <summary>
-        /// One line per HTTP attempt, ARM requests and the credential's token requests alike: method, URL (sensitive query
+        /// One record per HTTP attempt, ARM requests and the credential's token requests alike: method, URL (sensitive query
         /// values redacted), status, duration in ms and the request ids (x-ms-request-id, x-ms-correlation-request-id,
-        /// x-ms-client-request-id). Never another header's value, never a body.
+        /// x-ms-client-request-id), then the request's and the response's headers and bodies with every credential redacted
+        /// (Authorization, cookies, keys, secrets, tokens, assertions, passwords).
         /// </summary>
         void OnDebug(string message);
 

@@ -31,7 +31,7 @@ namespace KustoConnect.Engine
         public static string? UserAgentHost { get; set; }
 
         /// <summary>
-        /// Starts, once per process, compiling what a first sign-in and list need on a thread-pool thread, over an in-memory
+        /// Starts, once per process, compiling what a first sign-in and list need on two background threads of its own, over an in-memory
         /// transport (no request leaves the process, no real credential is used); see ColdStartWarmUp. The module calls it
         /// when it is imported.
         /// </summary>

@@ -10,6 +10,11 @@ if ((Test-Path -LiteralPath $script:InstalledModules) -and ($env:PSModulePath -s
     $env:PSModulePath = $script:InstalledModules + [System.IO.Path]::PathSeparator + $env:PSModulePath
 }
 if (-not $env:KUSTOCONNECT_FIXTURES) { $env:KUSTOCONNECT_FIXTURES = Join-Path $script:RepoRoot 'out/fixtures' }
+if (-not $env:KUSTOCONNECT_MODULE_MANIFEST) {
+    # The installed module's manifest, for the tests that import it by path in a child pwsh (build.ps1 test sets it too).
+    $installedManifest = Get-ChildItem -Path (Join-Path $script:InstalledModules 'KustoConnect/*/KustoConnect.psd1') -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($installedManifest) { $env:KUSTOCONNECT_MODULE_MANIFEST = $installedManifest.FullName }
+}
 
 function Read-ModuleManifest {
     <# The manifest's data as PowerShell reads it (its RootModule depends on $PSEdition, which Import-PowerShellDataFile refuses). #>

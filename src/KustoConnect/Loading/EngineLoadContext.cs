@@ -11,8 +11,9 @@ namespace KustoConnect.Loading
     /// everything it references that ships in the module's dependencies/ folder (Azure.Core, Azure.Identity,
     /// Azure.ResourceManager, MSAL, System.ClientModel, ...) load here, so another module's Azure SDK in the default
     /// context, of any version, loaded before or after, is never bound to KustoConnect and KustoConnect's never to it.
-    /// The default context learns of exactly one name: a handler on its Resolving event answers KustoConnect.Engine
-    /// (which the cmdlet assembly references) from this context, and nothing else. The engine's public surface has
+    /// The default context learns of two names only: a handler on its Resolving event answers KustoConnect.Engine (which
+    /// the cmdlet assembly references) from this context, and KustoConnect.Emulator.Client (BCL only) from beside the
+    /// cmdlet assembly in the default context; nothing else. The engine's public surface has
     /// no Azure SDK type, so no SDK type crosses between the contexts. Framework assemblies that are not in
     /// dependencies/ come from the default context as usual.
     /// </summary>
