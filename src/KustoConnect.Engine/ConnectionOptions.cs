@@ -69,10 +69,5 @@ namespace KustoConnect.Engine
         /// <summary>"AzureCloud" or a label such as "Emulator" or "Custom" (display only).</summary>
         public string? EnvironmentName { get; set; }
 
-        /// <summary>
-        /// What the AZURE_* environment variables describe for <see cref="CredentialKind.EnvironmentVariables"/>: "client secret",
-        /// "client certificate", "workload identity federation", or null when they are incomplete.
-        /// </summary>
-        public static string? DescribeEnvironmentVariables() => Internal.CredentialFactory.DescribeEnvironment();
     }
 }

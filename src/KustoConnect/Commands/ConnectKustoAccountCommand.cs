@@ -372,7 +372,7 @@ namespace KustoConnect.Commands
                 case CredentialKind.ManagedIdentity:
                     return options.ManagedIdentityClientId == null ? "the system-assigned managed identity" : "the user-assigned managed identity " + options.ManagedIdentityClientId;
                 case CredentialKind.EnvironmentVariables:
-                    return "the service principal of the AZURE_* environment variables (" + (ConnectionOptions.DescribeEnvironmentVariables() ?? "incomplete") + ")";
+                    return "the service principal of the AZURE_* environment variables (" + (EnvironmentSignIn.DescribeEnvironmentVariables() ?? "incomplete") + ")";
                 case CredentialKind.AccessToken:
                     return "the given access token";
                 case CredentialKind.DeviceCode:

@@ -6,32 +6,24 @@ using KustoConnect.Engine;
 namespace KustoConnect.Internal
 {
     /// <summary>
-    /// Signs in without Connect-KustoAccount, in this order: the signed-in Az.Accounts context; the AZURE_* environment
-    /// variables of a service principal or workload identity; the managed identity of App Service / Azure Automation
-    /// (IDENTITY_ENDPOINT + IDENTITY_HEADER). Nothing is probed over the network to find out.
+    /// Signs in without Connect-KustoAccount, in this order: the signed-in Az.Accounts context (asked through its cmdlets,
+    /// which is why this part lives in the cmdlet layer); then what the engine's <see cref="EnvironmentSignIn"/> finds in
+    /// the environment (the AZURE_* variables, the managed identity of App Service / Azure Automation). Nothing is probed
+    /// over the network to find out.
     /// </summary>
     internal static class AmbientSignIn
     {
-        /// <summary>The ARM endpoint for environment-variable and managed-identity sign-in (default: AzureCloud).</summary>
-        internal const string ArmEndpointVariable = "KUSTOCONNECT_ARM_ENDPOINT";
-
-        /// <summary>The token audience with <see cref="ArmEndpointVariable"/> (default: the cloud's, or the endpoint itself).</summary>
-        internal const string AudienceVariable = "KUSTOCONNECT_AUDIENCE";
-
-        /// <summary>A certificate to pin TLS to (the emulator's), as Connect-KustoAccount -TrustedCertificatePath.</summary>
-        internal const string TrustedCertificateVariable = "KUSTOCONNECT_TRUSTED_CERTIFICATE_PATH";
-
         /// <summary>A session from the environment, or null when nothing in it says how to sign in.</summary>
         internal static KustoSession? TryCreate(PSCmdlet cmdlet, out AzAccountsTokenProvider? provider)
         {
             provider = null;
-            var options = FromAzAccounts(cmdlet) ?? FromEnvironmentVariables(cmdlet) ?? FromManagedIdentity(cmdlet);
+            var options = FromAzAccounts(cmdlet) ?? EnvironmentSignIn.FromEnvironment(cmdlet.WriteVerbose);
             if (options == null)
             {
                 return null;
             }
 
-            options.TrustedCertificatePath = Variable(TrustedCertificateVariable);
+            options.TrustedCertificatePath = EnvironmentSignIn.TrustedCertificatePath;
             var session = KustoSession.Create(options);
             try
             {
@@ -92,49 +84,6 @@ namespace KustoConnect.Internal
                 Audience = audience,
                 EnvironmentName = Text(context, "Environment", "Name"),
             };
-        }
-
-        private static ConnectionOptions? FromEnvironmentVariables(PSCmdlet cmdlet)
-        {
-            var kind = ConnectionOptions.DescribeEnvironmentVariables();
-            if (kind == null)
-            {
-                return null;
-            }
-
-            cmdlet.WriteVerbose("Not connected with Connect-KustoAccount: signing in from the AZURE_* environment variables (" + kind + ").");
-            return WithEndpoints(new ConnectionOptions { CredentialKind = CredentialKind.EnvironmentVariables });
-        }
-
-        private static ConnectionOptions? FromManagedIdentity(PSCmdlet cmdlet)
-        {
-            if (Variable("IDENTITY_ENDPOINT") == null || Variable("IDENTITY_HEADER") == null)
-            {
-                cmdlet.WriteVerbose("No AZURE_* sign-in variables and no managed-identity endpoint (IDENTITY_ENDPOINT, IDENTITY_HEADER) in the environment.");
-                return null;
-            }
-
-            var clientId = Variable("AZURE_CLIENT_ID");
-            cmdlet.WriteVerbose("Not connected with Connect-KustoAccount: signing in with the managed identity of this host"
-                + (clientId == null ? " (system-assigned)." : " (user-assigned, client id " + clientId + " from AZURE_CLIENT_ID)."));
-            return WithEndpoints(new ConnectionOptions { CredentialKind = CredentialKind.ManagedIdentity, ManagedIdentityClientId = clientId });
-        }
-
-        private static ConnectionOptions WithEndpoints(ConnectionOptions options)
-        {
-            var arm = Variable(ArmEndpointVariable);
-            var authority = Variable("AZURE_AUTHORITY_HOST");
-            options.ArmEndpoint = arm != null ? new Uri(arm) : KustoCloud.AzureCloud.ArmEndpoint;
-            options.AuthorityHost = authority != null ? new Uri(authority) : KustoCloud.AzureCloud.AuthorityHost;
-            options.Audience = Variable(AudienceVariable) ?? KustoCloud.AzureCloud.Audience;
-            options.EnvironmentName = arm == null && authority == null ? KustoCloud.AzureCloud.Name : "Custom";
-            return options;
-        }
-
-        private static string? Variable(string name)
-        {
-            var value = Environment.GetEnvironmentVariable(name);
-            return string.IsNullOrWhiteSpace(value) ? null : value;
         }
 
         private static string? Text(PSObject? value, string property, string inner)
