@@ -288,7 +288,7 @@ namespace KustoConnect.Emulator.Client
             cancellationToken.ThrowIfCancellationRequested();
             if (finished != exited.Task)
             {
-                throw new EmulatorClientException("EmulatorStopTimeout", $"The emulator (process {ProcessId}) did not exit within {timeout.TotalSeconds:0.#} s.");
+                throw new EmulatorClientException("EmulatorStopTimeout", $"The emulator (process {ProcessId}) did not exit within {timeout.TotalSeconds:0.#} s." + StandardErrorText());
             }
 
             _process.WaitForExit();
