@@ -150,61 +150,53 @@ namespace KustoConnect.Engine
             value is string[] names && property.CompletionValues.Count > 0 ? property.CanonicalNames(names, kind, warn) : value is string[] list ? list.ToList() : value;
     }
 
-    /// <summary>How <see cref="IDataConnectionOperations.UpdateAsync(DataConnectionRef, DataConnectionChanges, UpdateOptions, IOperationObserver, System.Threading.CancellationToken)"/> updates.</summary>
-    public sealed class UpdateOptions
+    /// <summary>
+    /// What the workflows that start a long-running operation (create, update, delete) share: whether to wait for it,
+    /// and for how long.
+    /// </summary>
+    public abstract class WaitOptions
     {
-        /// <summary>Wait for the long-running operation (the default); false returns once ARM accepted the PATCH (-NoWait).</summary>
+        /// <summary>Wait for the long-running operation (the default); false returns once ARM accepted the request (-NoWait).</summary>
         public bool Wait { get; set; } = true;
 
         /// <summary>The budget of the wait; zero (the default) for the observer's (-Timeout), else 60 minutes.</summary>
         public TimeSpan WaitTimeout { get; set; }
     }
 
-    /// <summary>The outcome of an update: the connection after the wait, or the started operation.</summary>
-    public sealed class UpdateResult
+    /// <summary>How <see cref="IDataConnectionOperations.UpdateAsync(DataConnectionRef, DataConnectionChanges, UpdateOptions, IOperationObserver, System.Threading.CancellationToken)"/> updates.</summary>
+    public sealed class UpdateOptions : WaitOptions
     {
-        internal UpdateResult(DataConnection? connection, StartedOperation? operation)
-        {
-            Connection = connection;
-            Operation = operation;
-        }
-
-        /// <summary>The data connection as ARM stores it after the wait (null with <see cref="UpdateOptions.Wait"/> false).</summary>
-        public DataConnection? Connection { get; }
-
-        /// <summary>The accepted operation, to wait for later (only with <see cref="UpdateOptions.Wait"/> false).</summary>
-        public StartedOperation? Operation { get; }
     }
 
     /// <summary>How <see cref="IDataConnectionOperations.DeleteAsync(DataConnectionRef, DeleteOptions, IOperationObserver, System.Threading.CancellationToken)"/> deletes.</summary>
-    public sealed class DeleteOptions
+    public sealed class DeleteOptions : WaitOptions
     {
-        /// <summary>Wait for the long-running operation (the default); false returns once ARM accepted the DELETE (-NoWait).</summary>
-        public bool Wait { get; set; } = true;
-
         /// <summary>
         /// Read the connection first (the default), so that a missing one is an error (ObjectNotFound, as Az says it; the
         /// DELETE itself would answer 204) and the result holds the connection as it was. False sends only the DELETE.
         /// </summary>
         public bool RequireExisting { get; set; } = true;
-
-        /// <summary>The budget of the wait; zero (the default) for the observer's (-Timeout), else 60 minutes.</summary>
-        public TimeSpan WaitTimeout { get; set; }
     }
 
-    /// <summary>The outcome of a delete: the connection as it was before, and the started operation when not waited for.</summary>
-    public sealed class DeleteResult
+    /// <summary>
+    /// The outcome of a create, update or delete workflow: the data connection, and the started operation when it was not
+    /// waited for.
+    /// </summary>
+    public sealed class DataConnectionResult
     {
-        internal DeleteResult(DataConnection? deleted, StartedOperation? operation)
+        internal DataConnectionResult(DataConnection? connection, StartedOperation? operation)
         {
-            Deleted = deleted;
+            Connection = connection;
             Operation = operation;
         }
 
-        /// <summary>The data connection as it was read before the DELETE (null with <see cref="DeleteOptions.RequireExisting"/> false).</summary>
-        public DataConnection? Deleted { get; }
+        /// <summary>
+        /// After a create or update that was waited for, the data connection as ARM stores it (otherwise null); after a
+        /// delete, the connection as it was read before the DELETE (null with <see cref="DeleteOptions.RequireExisting"/> false).
+        /// </summary>
+        public DataConnection? Connection { get; }
 
-        /// <summary>The accepted operation, to wait for later (only with <see cref="DeleteOptions.Wait"/> false).</summary>
+        /// <summary>The accepted operation, to wait for later (only with <see cref="WaitOptions.Wait"/> false).</summary>
         public StartedOperation? Operation { get; }
     }
 }

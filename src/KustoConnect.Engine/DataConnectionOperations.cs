@@ -80,27 +80,27 @@ namespace KustoConnect.Engine
         /// of one of the hub's (<see cref="CreateOptions.ChooseIotHubPolicy"/>); the cluster GET, whose location fills a
         /// missing one or must match a given one (LocationNotClusterLocation); the service's validation with
         /// <see cref="CreateOptions.ValidateFirst"/> (<see cref="DataConnectionValidationFailedException"/>); then the PUT,
-        /// and the wait unless <see cref="CreateOptions.Wait"/> is false. Warnings, verbose messages, HTTP exchanges and
+        /// and the wait unless <see cref="WaitOptions.Wait"/> is false. Warnings, verbose messages, HTTP exchanges and
         /// progress all go to <paramref name="observer"/>. <paramref name="definition"/> is completed in place (location,
         /// policy, normalized values).
         /// </summary>
-        Task<CreateResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
+        Task<DataConnectionResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
 
         /// <summary>
         /// The whole partial update: the kind (<see cref="DataConnectionChanges.Kind"/>, or one GET of the connection when
         /// it is not known, reported as a verbose message), the kind's checks (DataConnectionKindNotSupported,
         /// ParameterNotValidForKind) and rules, one PATCH that carries the kind and only the changed properties, and the
-        /// wait unless <see cref="UpdateOptions.Wait"/> is false. Warnings (an event system property KustoConnect does not
+        /// wait unless <see cref="WaitOptions.Wait"/> is false. Warnings (an event system property KustoConnect does not
         /// know), verbose messages, HTTP exchanges and progress go to <paramref name="observer"/>.
         /// </summary>
-        Task<UpdateResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
+        Task<DataConnectionResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
 
         /// <summary>
         /// The whole delete: the connection read first unless <see cref="DeleteOptions.RequireExisting"/> is false (a
         /// missing one is a 404 <see cref="KustoArmException"/>; the result keeps the connection as it was), the DELETE,
-        /// and the wait unless <see cref="DeleteOptions.Wait"/> is false.
+        /// and the wait unless <see cref="WaitOptions.Wait"/> is false.
         /// </summary>
-        Task<DeleteResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
+        Task<DataConnectionResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken);
     }
 
     internal sealed partial class DataConnectionOperations : IDataConnectionOperations, IClusterOperations
@@ -159,16 +159,16 @@ namespace KustoConnect.Engine
             }
         }
 
-        public Task<CreateResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
+        public Task<DataConnectionResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
             _workflows.CreateAsync(target, definition, options, observer, cancellationToken);
 
         public Task<IReadOnlyList<string>> ValidateAsync(DataConnectionRef target, DataConnection definition, ValidateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
             _workflows.ValidateAsync(target, definition, options, observer, cancellationToken);
 
-        public Task<UpdateResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
+        public Task<DataConnectionResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
             _workflows.UpdateAsync(target, changes, options, observer, cancellationToken);
 
-        public Task<DeleteResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
+        public Task<DataConnectionResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken) =>
             _workflows.DeleteAsync(target, options, observer, cancellationToken);
 
         /// <summary>The long-running operation that a PUT's response started.</summary>

@@ -21,11 +21,8 @@ namespace KustoConnect.Engine
     }
 
     /// <summary>How <see cref="IDataConnectionOperations.CreateAsync"/> creates a data connection.</summary>
-    public sealed class CreateOptions
+    public sealed class CreateOptions : WaitOptions
     {
-        /// <summary>Wait for the long-running operation (the default); false returns once ARM accepted the PUT (-NoWait).</summary>
-        public bool Wait { get; set; } = true;
-
         /// <summary>
         /// Ask the service's dataConnectionValidation first (-Validate): when it finds problems, throw
         /// <see cref="DataConnectionValidationFailedException"/> holding all of its messages, and write nothing.
@@ -45,27 +42,8 @@ namespace KustoConnect.Engine
         /// </summary>
         public bool CheckLocation { get; set; } = true;
 
-        /// <summary>The budget of the wait; zero (the default) for the observer's (-Timeout), else 60 minutes.</summary>
-        public TimeSpan WaitTimeout { get; set; }
-
         /// <summary>What to do with a data connection of that name that exists already.</summary>
         public ExistingConnectionPolicy IfExists { get; set; } = ExistingConnectionPolicy.RefuseUnlessFailed;
-    }
-
-    /// <summary>The outcome of <see cref="IDataConnectionOperations.CreateAsync"/>: the connection after the wait, or the started operation.</summary>
-    public sealed class CreateResult
-    {
-        internal CreateResult(DataConnection? connection, StartedOperation? operation)
-        {
-            Connection = connection;
-            Operation = operation;
-        }
-
-        /// <summary>The data connection as ARM stores it after the wait (null with <see cref="CreateOptions.Wait"/> false).</summary>
-        public DataConnection? Connection { get; }
-
-        /// <summary>The accepted operation, to wait for later (only with <see cref="CreateOptions.Wait"/> false).</summary>
-        public StartedOperation? Operation { get; }
     }
 
     /// <summary>
@@ -90,7 +68,7 @@ namespace KustoConnect.Engine
         /// Existence check, the IoT hub's policy, the cluster's location (default or check), the service's validation,
         /// then the PUT and the wait (or not) — in this order, as New-Kusto*Connection has always sent them.
         /// </summary>
-        internal async Task<CreateResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        internal async Task<DataConnectionResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             if (target == null)
             {
@@ -141,17 +119,17 @@ namespace KustoConnect.Engine
 
             if (!options.Wait)
             {
-                return new CreateResult(null, await _dataConnections.StartCreateOrUpdateAsync(target, definition, observer, cancellationToken).ConfigureAwait(false));
+                return new DataConnectionResult(null, await _dataConnections.StartCreateOrUpdateAsync(target, definition, observer, cancellationToken).ConfigureAwait(false));
             }
 
-            return new CreateResult(await _dataConnections.CreateOrUpdateAsync(target, definition, observer, cancellationToken).ConfigureAwait(false), null);
+            return new DataConnectionResult(await _dataConnections.CreateOrUpdateAsync(target, definition, observer, cancellationToken).ConfigureAwait(false), null);
         }
 
         /// <summary>
         /// The kind (from the changes, or one GET of the connection, reported as verbose), the kind's checks and rules, then
         /// one PATCH of only the changed properties and the wait (or not).
         /// </summary>
-        internal async Task<UpdateResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        internal async Task<DataConnectionResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             if (target == null)
             {
@@ -175,14 +153,14 @@ namespace KustoConnect.Engine
             var model = changes.Build(kind, warning => observer?.OnWarning(warning));
             if (!options.Wait)
             {
-                return new UpdateResult(null, await _dataConnections.StartUpdateAsync(target, model, observer, cancellationToken).ConfigureAwait(false));
+                return new DataConnectionResult(null, await _dataConnections.StartUpdateAsync(target, model, observer, cancellationToken).ConfigureAwait(false));
             }
 
-            return new UpdateResult(await _dataConnections.UpdateAsync(target, model, observer, cancellationToken).ConfigureAwait(false), null);
+            return new DataConnectionResult(await _dataConnections.UpdateAsync(target, model, observer, cancellationToken).ConfigureAwait(false), null);
         }
 
         /// <summary>The connection read first (unless told not to: a missing one is ObjectNotFound), then the DELETE and the wait (or not).</summary>
-        internal async Task<DeleteResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        internal async Task<DataConnectionResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             if (target == null)
             {
@@ -194,11 +172,11 @@ namespace KustoConnect.Engine
             var existing = options.RequireExisting ? await _dataConnections.GetAsync(target, cancellationToken).ConfigureAwait(false) : null;
             if (!options.Wait)
             {
-                return new DeleteResult(existing, await _dataConnections.StartDeleteAsync(target, observer, cancellationToken).ConfigureAwait(false));
+                return new DataConnectionResult(existing, await _dataConnections.StartDeleteAsync(target, observer, cancellationToken).ConfigureAwait(false));
             }
 
             await _dataConnections.DeleteAsync(target, observer, cancellationToken).ConfigureAwait(false);
-            return new DeleteResult(existing, null);
+            return new DataConnectionResult(existing, null);
         }
 
         /// <summary>The service's validation; without a location, the cluster's (one GET first, reported as verbose).</summary>

@@ -146,7 +146,7 @@ namespace KustoConnect.Engine.Tests
             var result = await session.DataConnections.DeleteAsync(target, new DeleteOptions(), null, CancellationToken.None);
 
             Assert.Null(result.Operation);
-            Assert.Equal("kusto", Assert.IsType<EventHubDataConnection>(result.Deleted).ConsumerGroup);
+            Assert.Equal("kusto", Assert.IsType<EventHubDataConnection>(result.Connection).ConsumerGroup);
             Assert.Equal(new[] { "GET", "DELETE" }, StepsAfter(before, "engine-delete-workflow"));
             var gone = await Assert.ThrowsAsync<KustoArmException>(() => session.DataConnections.GetAsync(target, CancellationToken.None));
             Assert.Equal(404, gone.StatusCode);
@@ -175,7 +175,7 @@ namespace KustoConnect.Engine.Tests
 
             var result = await session.DataConnections.DeleteAsync(target, new DeleteOptions { Wait = false, RequireExisting = false }, null, CancellationToken.None);
 
-            Assert.Null(result.Deleted);
+            Assert.Null(result.Connection);
             Assert.Equal(KustoOperationKind.Delete, result.Operation!.Kind);
             Assert.Equal(new[] { "DELETE" }, StepsAfter(before, "engine-delete-nowait"));
             Assert.Null(await session.DataConnections.WaitForOperationAsync(KustoOperationKind.Delete, target, result.Operation.OperationUrl, null, CancellationToken.None));

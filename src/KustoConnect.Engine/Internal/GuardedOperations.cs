@@ -26,7 +26,7 @@ namespace KustoConnect.Engine.Internal
             _workflows = new DataConnectionWorkflows(this, this, this);
         }
 
-        public async Task<CreateResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        public async Task<DataConnectionResult> CreateAsync(DataConnectionRef target, DataConnection definition, CreateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             using (On(target))
             {
@@ -42,7 +42,7 @@ namespace KustoConnect.Engine.Internal
             }
         }
 
-        public async Task<UpdateResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        public async Task<DataConnectionResult> UpdateAsync(DataConnectionRef target, DataConnectionChanges changes, UpdateOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             using (On(target))
             {
@@ -50,7 +50,7 @@ namespace KustoConnect.Engine.Internal
             }
         }
 
-        public async Task<DeleteResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
+        public async Task<DataConnectionResult> DeleteAsync(DataConnectionRef target, DeleteOptions? options, IOperationObserver? observer, CancellationToken cancellationToken)
         {
             using (On(target))
             {

@@ -63,7 +63,7 @@ namespace KustoConnect.Commands
                     return KustoOperation.From(result.Operation);
                 }
 
-                return passThru ? KustoDataConnection.From(result.Deleted!) : null;
+                return passThru ? KustoDataConnection.From(result.Connection!) : null;
             });
         }
 
