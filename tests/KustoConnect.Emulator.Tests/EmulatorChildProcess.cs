@@ -10,6 +10,7 @@ using System.Text;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using Xunit;
 using KustoConnect.Emulator.Client;
 
 namespace KustoConnect.Emulator.Tests;
@@ -85,13 +86,20 @@ public sealed class EmulatorChildProcess : IAsyncDisposable
     /// <summary>Sends a signal (TERM, INT, HUP, ...) and waits for the exit code.</summary>
     public async Task<int> SignalAsync(string signal)
     {
-        using (var kill = Process.Start("kill", ["-" + signal, process.ProcessId.ToString(CultureInfo.InvariantCulture)])!)
-        {
-            await kill.WaitForExitAsync();
-        }
-
+        await SendSignalAsync(signal);
         return await process.WaitForExitAsync(TimeSpan.FromSeconds(30), CancellationToken.None);
     }
+
+    /// <summary>Sends a signal and returns once <c>kill</c> has delivered it (the kernel has acted on it or queued it).</summary>
+    public async Task SendSignalAsync(string signal)
+    {
+        using var kill = Process.Start("kill", ["-" + signal, process.ProcessId.ToString(CultureInfo.InvariantCulture)])!;
+        await kill.WaitForExitAsync();
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Whether the process is still running.</summary>
+    public bool HasExited => process.HasExited;
 
     public async Task<HttpResponseMessage> SendAsync(HttpMethod method, string pathAndQuery, JsonNode? body = null)
     {
