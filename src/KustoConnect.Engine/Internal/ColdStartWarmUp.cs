@@ -108,7 +108,7 @@ namespace KustoConnect.Engine.Internal
         internal static async Task<int> SignInAsync()
         {
             var handler = new InMemoryHandler();
-            using var secret = Secure("warm-up");
+            using var secret = SecureStrings.FromPlainText("warm-up");
             using var session = CreateSession(CredentialKind.ServicePrincipalSecret, secret, handler, out var transport);
             using (transport)
             {
@@ -123,24 +123,13 @@ namespace KustoConnect.Engine.Internal
         internal static async Task<int> ListAsync()
         {
             var handler = new InMemoryHandler();
-            using var token = Secure(AccessToken);
+            using var token = SecureStrings.FromPlainText(AccessToken);
             using var session = CreateSession(CredentialKind.AccessToken, token, handler, out var transport);
             using (transport)
             {
                 var connections = await session.DataConnections.ListAsync(new DatabaseRef(Subscription, "warm-up", "warmup", "warm-up"), CancellationToken.None).ConfigureAwait(false);
                 return connections.Count;
             }
-        }
-
-        private static SecureString Secure(string value)
-        {
-            var secure = new SecureString();
-            foreach (var c in value)
-            {
-                secure.AppendChar(c);
-            }
-
-            return secure;
         }
 
         private static KustoSession CreateSession(CredentialKind kind, SecureString secret, InMemoryHandler handler, out IDisposable transport)
