@@ -1,4 +1,5 @@
 using System;
+using KustoConnect.Engine.Internal;
 
 namespace KustoConnect.Engine
 {
@@ -34,7 +35,7 @@ namespace KustoConnect.Engine
         public static string? DescribeEnvironmentVariables() => Internal.CredentialFactory.DescribeEnvironment();
 
         /// <summary>The certificate path of <see cref="TrustedCertificateVariable"/>, or null.</summary>
-        public static string? TrustedCertificatePath => Variable(TrustedCertificateVariable);
+        public static string? TrustedCertificatePath => CredentialFactory.Variable(TrustedCertificateVariable);
 
         /// <summary>
         /// The options of the first sign-in the environment describes (the AZURE_* variables, then the managed identity),
@@ -58,13 +59,13 @@ namespace KustoConnect.Engine
                 return WithEndpoints(new ConnectionOptions { CredentialKind = CredentialKind.EnvironmentVariables });
             }
 
-            if (Variable(IdentityEndpointVariable) == null || Variable(IdentityHeaderVariable) == null)
+            if (CredentialFactory.Variable(IdentityEndpointVariable) == null || CredentialFactory.Variable(IdentityHeaderVariable) == null)
             {
                 verbose("No AZURE_* sign-in variables and no managed-identity endpoint (IDENTITY_ENDPOINT, IDENTITY_HEADER) in the environment.");
                 return null;
             }
 
-            var clientId = Variable("AZURE_CLIENT_ID");
+            var clientId = CredentialFactory.Variable(CredentialFactory.ClientIdVariable);
             verbose("Not connected with Connect-KustoAccount: signing in with the managed identity of this host"
                 + (clientId == null ? " (system-assigned)." : " (user-assigned, client id " + clientId + " from AZURE_CLIENT_ID)."));
             return WithEndpoints(new ConnectionOptions { CredentialKind = CredentialKind.ManagedIdentity, ManagedIdentityClientId = clientId });
@@ -72,20 +73,14 @@ namespace KustoConnect.Engine
 
         private static ConnectionOptions WithEndpoints(ConnectionOptions options)
         {
-            var arm = Variable(ArmEndpointVariable);
-            var authority = Variable("AZURE_AUTHORITY_HOST");
+            var arm = CredentialFactory.Variable(ArmEndpointVariable);
+            var authority = CredentialFactory.Variable("AZURE_AUTHORITY_HOST");
             options.ArmEndpoint = arm != null ? new Uri(arm) : KustoCloud.AzureCloud.ArmEndpoint;
             options.AuthorityHost = authority != null ? new Uri(authority) : KustoCloud.AzureCloud.AuthorityHost;
-            options.Audience = Variable(AudienceVariable) ?? KustoCloud.AzureCloud.Audience;
+            options.Audience = CredentialFactory.Variable(AudienceVariable) ?? KustoCloud.AzureCloud.Audience;
             options.EnvironmentName = arm == null && authority == null ? KustoCloud.AzureCloud.Name : "Custom";
             options.TrustedCertificatePath = TrustedCertificatePath;
             return options;
-        }
-
-        private static string? Variable(string name)
-        {
-            var value = Environment.GetEnvironmentVariable(name);
-            return string.IsNullOrWhiteSpace(value) ? null : value;
         }
     }
 }

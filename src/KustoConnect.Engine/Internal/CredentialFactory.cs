@@ -283,7 +283,8 @@ namespace KustoConnect.Engine.Internal
             }
         }
 
-        private static string? Variable(string name)
+        /// <summary>An environment variable's value; null when it is unset or blank.</summary>
+        internal static string? Variable(string name)
         {
             var value = Environment.GetEnvironmentVariable(name);
             return string.IsNullOrWhiteSpace(value) ? null : value;

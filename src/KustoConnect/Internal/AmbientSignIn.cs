@@ -23,7 +23,6 @@ namespace KustoConnect.Internal
                 return null;
             }
 
-            options.TrustedCertificatePath = EnvironmentSignIn.TrustedCertificatePath;
             var session = KustoSession.Create(options);
             try
             {
@@ -83,6 +82,7 @@ namespace KustoConnect.Internal
                 ArmEndpoint = arm != null ? new Uri(arm) : (cloud ?? KustoCloud.AzureCloud).ArmEndpoint,
                 Audience = audience,
                 EnvironmentName = Text(context, "Environment", "Name"),
+                TrustedCertificatePath = EnvironmentSignIn.TrustedCertificatePath,
             };
         }
 
