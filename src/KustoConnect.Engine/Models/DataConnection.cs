@@ -54,21 +54,21 @@ namespace KustoConnect.Engine
             "IotHub",
             "IoT Hub",
             () => new IotHubDataConnection(),
-            Text<IotHubDataConnection>("IotHubResourceId", "iotHubResourceId", c => c.IotHubResourceId, (c, v) => c.IotHubResourceId = v, new DataConnectionProperty.PropertyOptions
+            Text<IotHubDataConnection>("IotHubResourceId", "iotHubResourceId", "The resource id of the IoT hub (any casing of its segments).", c => c.IotHubResourceId, (c, v) => c.IotHubResourceId = v, new DataConnectionProperty.PropertyOptions
             {
                 Required = true,
                 Rule = (v, p) => KustoRules.ParseIotHubResourceId(v, p).ResourceId,
                 ParseInto = (c, v) => ((IotHubDataConnection)c).IotHubIdentity = ResourceIds.Parse(v, ResourceIds.IotHub, "IotHubResourceId"),
                 AlreadyChecked = c => ((IotHubDataConnection)c).IotHubIdentity != null,
             }),
-            Text<IotHubDataConnection>("ConsumerGroup", "consumerGroup", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
-            Text<IotHubDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
-            Text<IotHubDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
-            Text<IotHubDataConnection>("DataFormat", "dataFormat", c => c.DataFormat, (c, v) => c.DataFormat = v, Common.DataFormat(DataConnectionKind.IotHub)),
-            List<IotHubDataConnection>("EventSystemProperties", "eventSystemProperties", c => c.EventSystemProperties, (c, v) => c.EventSystemProperties = v, Common.EventSystemProperties(KustoRules.IotHubEventSystemProperties)),
-            Text<IotHubDataConnection>("SharedAccessPolicyName", "sharedAccessPolicyName", c => c.SharedAccessPolicyName, (c, v) => c.SharedAccessPolicyName = v, Name((v, p) => KustoRules.ValidateSharedAccessPolicyName(v, p), required: true)),
-            Text<IotHubDataConnection>("DatabaseRouting", "databaseRouting", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v, Common.DatabaseRouting()),
-            Date<IotHubDataConnection>("RetrievalStartDate", "retrievalStartDate", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v));
+            Text<IotHubDataConnection>("ConsumerGroup", "consumerGroup", "The hub's consumer group the connection reads with.", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
+            Text<IotHubDataConnection>("TableName", "tableName", "The table that receives the data (or leave it to each message's properties).", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
+            Text<IotHubDataConnection>("MappingRuleName", "mappingRuleName", "The ingestion mapping of the table.", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
+            Text<IotHubDataConnection>("DataFormat", "dataFormat", "The data format of the messages, e.g. CSV or JSON (case-insensitive; RAW is not supported for IoT Hub).", c => c.DataFormat, (c, v) => c.DataFormat = v, Common.DataFormat(DataConnectionKind.IotHub)),
+            List<IotHubDataConnection>("EventSystemProperties", "eventSystemProperties", "System properties of each message added to each record, e.g. message-id or iothub-enqueuedtime.", c => c.EventSystemProperties, (c, v) => c.EventSystemProperties = v, Common.EventSystemProperties(KustoRules.IotHubEventSystemProperties)),
+            Text<IotHubDataConnection>("SharedAccessPolicyName", "sharedAccessPolicyName", "The hub's shared access policy the connection reads with; it must grant ServiceConnect (its name only: the key is never stored).", c => c.SharedAccessPolicyName, (c, v) => c.SharedAccessPolicyName = v, Name((v, p) => KustoRules.ValidateSharedAccessPolicyName(v, p), required: true)),
+            Text<IotHubDataConnection>("DatabaseRouting", "databaseRouting", "Single (the default): data goes to this database only; Multi: messages may route to other databases.", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v, Common.DatabaseRouting()),
+            Date<IotHubDataConnection>("RetrievalStartDate", "retrievalStartDate", "Ingest the events that the hub still retains from this date on.", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v));
 
         /// <inheritdoc />
         public override string Kind => Description.ArmKind;
@@ -134,17 +134,17 @@ namespace KustoConnect.Engine
             "EventHub",
             "Event Hub",
             () => new EventHubDataConnection(),
-            Text<EventHubDataConnection>("EventHubResourceId", "eventHubResourceId", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Rule((v, p) => KustoRules.ParseEventHubResourceId(v, p), required: true)),
-            Text<EventHubDataConnection>("ConsumerGroup", "consumerGroup", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
-            Text<EventHubDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
-            Text<EventHubDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
-            Text<EventHubDataConnection>("DataFormat", "dataFormat", c => c.DataFormat, (c, v) => c.DataFormat = v, Common.DataFormat(DataConnectionKind.EventHub)),
-            List<EventHubDataConnection>("EventSystemProperties", "eventSystemProperties", c => c.EventSystemProperties, (c, v) => c.EventSystemProperties = v, Common.EventSystemProperties(KustoRules.EventHubEventSystemProperties)),
-            Text<EventHubDataConnection>("Compression", "compression", c => c.Compression, (c, v) => c.Compression = v, Rule((v, p) => KustoRules.NormalizeCompression(v), completion: KustoRules.Compressions)),
-            Text<EventHubDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, Common.ManagedIdentity()),
-            Text<EventHubDataConnection>("ManagedIdentityObjectId", "managedIdentityObjectId", c => c.ManagedIdentityObjectId, (c, v) => c.ManagedIdentityObjectId = v, ReadOnly()),
-            Text<EventHubDataConnection>("DatabaseRouting", "databaseRouting", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v, Common.DatabaseRouting()),
-            Date<EventHubDataConnection>("RetrievalStartDate", "retrievalStartDate", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v));
+            Text<EventHubDataConnection>("EventHubResourceId", "eventHubResourceId", "The resource id of the event hub (Microsoft.EventHub/namespaces/{namespace}/eventhubs/{hub}; any casing).", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Rule((v, p) => KustoRules.ParseEventHubResourceId(v, p), required: true)),
+            Text<EventHubDataConnection>("ConsumerGroup", "consumerGroup", "The event hub's consumer group the connection reads with.", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
+            Text<EventHubDataConnection>("TableName", "tableName", "The table that receives the data (or leave it to each event's properties).", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
+            Text<EventHubDataConnection>("MappingRuleName", "mappingRuleName", "The ingestion mapping of the table.", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
+            Text<EventHubDataConnection>("DataFormat", "dataFormat", "The data format of the events, e.g. CSV, JSON or RAW (case-insensitive).", c => c.DataFormat, (c, v) => c.DataFormat = v, Common.DataFormat(DataConnectionKind.EventHub)),
+            List<EventHubDataConnection>("EventSystemProperties", "eventSystemProperties", "System properties of each event added to each record, e.g. x-opt-enqueued-time.", c => c.EventSystemProperties, (c, v) => c.EventSystemProperties = v, Common.EventSystemProperties(KustoRules.EventHubEventSystemProperties)),
+            Text<EventHubDataConnection>("Compression", "compression", "None (the service's default) or GZip: how the events are compressed.", c => c.Compression, (c, v) => c.Compression = v, OneOf(KustoRules.Compressions, KustoRules.NormalizeCompression)),
+            Text<EventHubDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", "The managed identity that reads the event hub: a user-assigned identity, or the cluster's id for its system identity.", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, Common.ManagedIdentity()),
+            Text<EventHubDataConnection>("ManagedIdentityObjectId", "managedIdentityObjectId", "The object id of that managed identity (set by the service).", c => c.ManagedIdentityObjectId, (c, v) => c.ManagedIdentityObjectId = v, ReadOnly()),
+            Text<EventHubDataConnection>("DatabaseRouting", "databaseRouting", "Single (the default): data goes to this database only; Multi: events may route to other databases.", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v, Common.DatabaseRouting()),
+            Date<EventHubDataConnection>("RetrievalStartDate", "retrievalStartDate", "Ingest the events that the event hub still retains from this date on.", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v));
 
         /// <inheritdoc />
         public override string Kind => Description.ArmKind;
@@ -191,18 +191,18 @@ namespace KustoConnect.Engine
             "EventGrid",
             "Event Grid",
             () => new EventGridDataConnection(),
-            Text<EventGridDataConnection>("StorageAccountResourceId", "storageAccountResourceId", c => c.StorageAccountResourceId, (c, v) => c.StorageAccountResourceId = v, Rule((v, p) => KustoRules.ParseStorageAccountResourceId(v, p), required: true)),
-            Text<EventGridDataConnection>("EventGridResourceId", "eventGridResourceId", c => c.EventGridResourceId, (c, v) => c.EventGridResourceId = v, Rule((v, p) => KustoRules.ParseEventGridResourceId(v, p))),
-            Text<EventGridDataConnection>("EventHubResourceId", "eventHubResourceId", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Rule((v, p) => KustoRules.ParseEventHubResourceId(v, p), required: true)),
-            Text<EventGridDataConnection>("ConsumerGroup", "consumerGroup", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
-            Text<EventGridDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
-            Text<EventGridDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
-            Text<EventGridDataConnection>("DataFormat", "dataFormat", c => c.DataFormat, (c, v) => c.DataFormat = v, Common.DataFormat(DataConnectionKind.EventGrid)),
-            Flag<EventGridDataConnection>("IgnoreFirstRecord", "ignoreFirstRecord", c => c.IgnoreFirstRecord, (c, v) => c.IgnoreFirstRecord = v),
-            Text<EventGridDataConnection>("BlobStorageEventType", "blobStorageEventType", c => c.BlobStorageEventType, (c, v) => c.BlobStorageEventType = v, Rule((v, p) => KustoRules.NormalizeBlobStorageEventType(v), completion: KustoRules.BlobStorageEventTypes)),
-            Text<EventGridDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, Common.ManagedIdentity()),
-            Text<EventGridDataConnection>("ManagedIdentityObjectId", "managedIdentityObjectId", c => c.ManagedIdentityObjectId, (c, v) => c.ManagedIdentityObjectId = v, ReadOnly()),
-            Text<EventGridDataConnection>("DatabaseRouting", "databaseRouting", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v, Common.DatabaseRouting()));
+            Text<EventGridDataConnection>("StorageAccountResourceId", "storageAccountResourceId", "The resource id of the storage account whose blobs are ingested.", c => c.StorageAccountResourceId, (c, v) => c.StorageAccountResourceId = v, Rule((v, p) => KustoRules.ParseStorageAccountResourceId(v, p), required: true)),
+            Text<EventGridDataConnection>("EventGridResourceId", "eventGridResourceId", "The resource id of the Event Grid subscription ({storage account id}/providers/Microsoft.EventGrid/eventSubscriptions/{name}).", c => c.EventGridResourceId, (c, v) => c.EventGridResourceId = v, Rule((v, p) => KustoRules.ParseEventGridResourceId(v, p))),
+            Text<EventGridDataConnection>("EventHubResourceId", "eventHubResourceId", "The resource id of the event hub that receives the Event Grid notifications.", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Rule((v, p) => KustoRules.ParseEventHubResourceId(v, p), required: true)),
+            Text<EventGridDataConnection>("ConsumerGroup", "consumerGroup", "The event hub's consumer group the connection reads with.", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
+            Text<EventGridDataConnection>("TableName", "tableName", "The table that receives the data (or leave it to each blob's metadata).", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
+            Text<EventGridDataConnection>("MappingRuleName", "mappingRuleName", "The ingestion mapping of the table.", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
+            Text<EventGridDataConnection>("DataFormat", "dataFormat", "The data format of the blobs, e.g. CSV, JSON or PARQUET (case-insensitive).", c => c.DataFormat, (c, v) => c.DataFormat = v, Common.DataFormat(DataConnectionKind.EventGrid)),
+            Flag<EventGridDataConnection>("IgnoreFirstRecord", "ignoreFirstRecord", "Skip the first record of every file (e.g. a CSV header line).", c => c.IgnoreFirstRecord, (c, v) => c.IgnoreFirstRecord = v),
+            Text<EventGridDataConnection>("BlobStorageEventType", "blobStorageEventType", "The blob event to ingest on: Microsoft.Storage.BlobCreated (the default) or Microsoft.Storage.BlobRenamed.", c => c.BlobStorageEventType, (c, v) => c.BlobStorageEventType = v, OneOf(KustoRules.BlobStorageEventTypes, KustoRules.NormalizeBlobStorageEventType)),
+            Text<EventGridDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", "The managed identity that reads the storage account: a user-assigned identity, or the cluster's id for its system identity.", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, Common.ManagedIdentity()),
+            Text<EventGridDataConnection>("ManagedIdentityObjectId", "managedIdentityObjectId", "The object id of that managed identity (set by the service).", c => c.ManagedIdentityObjectId, (c, v) => c.ManagedIdentityObjectId = v, ReadOnly()),
+            Text<EventGridDataConnection>("DatabaseRouting", "databaseRouting", "Single (the default): data goes to this database only; Multi: blobs may route to other databases.", c => c.DatabaseRouting, (c, v) => c.DatabaseRouting = v, Common.DatabaseRouting()));
 
         /// <inheritdoc />
         public override string Kind => Description.ArmKind;
@@ -252,14 +252,14 @@ namespace KustoConnect.Engine
             "CosmosDb",
             "Cosmos DB",
             () => new CosmosDbDataConnection(),
-            Text<CosmosDbDataConnection>("CosmosDbAccountResourceId", "cosmosDbAccountResourceId", c => c.CosmosDbAccountResourceId, (c, v) => c.CosmosDbAccountResourceId = v, Rule((v, p) => KustoRules.ParseCosmosDbAccountResourceId(v, p), required: true)),
-            Text<CosmosDbDataConnection>("CosmosDbDatabase", "cosmosDbDatabase", c => c.CosmosDbDatabase, (c, v) => c.CosmosDbDatabase = v, Name((v, p) => KustoRules.ValidateCosmosDbDatabase(v, p), required: true)),
-            Text<CosmosDbDataConnection>("CosmosDbContainer", "cosmosDbContainer", c => c.CosmosDbContainer, (c, v) => c.CosmosDbContainer = v, Name((v, p) => KustoRules.ValidateCosmosDbContainer(v, p), required: true)),
-            Text<CosmosDbDataConnection>("TableName", "tableName", c => c.TableName, (c, v) => c.TableName = v, Common.Table(required: true)),
-            Text<CosmosDbDataConnection>("MappingRuleName", "mappingRuleName", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
-            Text<CosmosDbDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, Common.ManagedIdentity(required: true)),
-            Text<CosmosDbDataConnection>("ManagedIdentityObjectId", "managedIdentityObjectId", c => c.ManagedIdentityObjectId, (c, v) => c.ManagedIdentityObjectId = v, ReadOnly()),
-            Date<CosmosDbDataConnection>("RetrievalStartDate", "retrievalStartDate", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v));
+            Text<CosmosDbDataConnection>("CosmosDbAccountResourceId", "cosmosDbAccountResourceId", "The resource id of the Cosmos DB account (Microsoft.DocumentDB/databaseAccounts/{name}; any casing).", c => c.CosmosDbAccountResourceId, (c, v) => c.CosmosDbAccountResourceId = v, Rule((v, p) => KustoRules.ParseCosmosDbAccountResourceId(v, p), required: true)),
+            Text<CosmosDbDataConnection>("CosmosDbDatabase", "cosmosDbDatabase", "The Cosmos DB (SQL) database.", c => c.CosmosDbDatabase, (c, v) => c.CosmosDbDatabase = v, Name((v, p) => KustoRules.ValidateCosmosDbDatabase(v, p), required: true)),
+            Text<CosmosDbDataConnection>("CosmosDbContainer", "cosmosDbContainer", "The container whose documents are ingested.", c => c.CosmosDbContainer, (c, v) => c.CosmosDbContainer = v, Name((v, p) => KustoRules.ValidateCosmosDbContainer(v, p), required: true)),
+            Text<CosmosDbDataConnection>("TableName", "tableName", "The table that receives the data.", c => c.TableName, (c, v) => c.TableName = v, Common.Table(required: true)),
+            Text<CosmosDbDataConnection>("MappingRuleName", "mappingRuleName", "The ingestion mapping of the table.", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
+            Text<CosmosDbDataConnection>("ManagedIdentityResourceId", "managedIdentityResourceId", "The managed identity that reads the Cosmos DB account: a user-assigned identity, or the cluster's id for its system identity.", c => c.ManagedIdentityResourceId, (c, v) => c.ManagedIdentityResourceId = v, Common.ManagedIdentity(required: true)),
+            Text<CosmosDbDataConnection>("ManagedIdentityObjectId", "managedIdentityObjectId", "The object id of that managed identity (set by the service).", c => c.ManagedIdentityObjectId, (c, v) => c.ManagedIdentityObjectId = v, ReadOnly()),
+            Date<CosmosDbDataConnection>("RetrievalStartDate", "retrievalStartDate", "Ingest the documents changed from this date on.", c => c.RetrievalStartDate, (c, v) => c.RetrievalStartDate = v));
 
         /// <inheritdoc />
         public override string Kind => Description.ArmKind;

@@ -85,31 +85,35 @@ namespace KustoConnect.Engine
             connection is OtherDataConnection ? null : Find(connection?.Kind);
 
         /// <summary>A string property.</summary>
-        internal static DataConnectionProperty Text<T>(string name, string json, Func<T, string?> get, Action<T, string?> set, DataConnectionProperty.PropertyOptions? options = null)
+        internal static DataConnectionProperty Text<T>(string name, string json, string help, Func<T, string?> get, Action<T, string?> set, DataConnectionProperty.PropertyOptions? options = null)
             where T : DataConnection =>
-            new DataConnectionProperty(name, json, DataConnectionPropertyType.String, c => get((T)c), (c, v) => set((T)c, (string?)v), options ?? new DataConnectionProperty.PropertyOptions());
+            new DataConnectionProperty(name, json, help, DataConnectionPropertyType.String, c => get((T)c), (c, v) => set((T)c, (string?)v), options ?? new DataConnectionProperty.PropertyOptions());
 
         /// <summary>A list of strings (clearable, never required).</summary>
-        internal static DataConnectionProperty List<T>(string name, string json, Func<T, IList<string>?> get, Action<T, IList<string>?> set, DataConnectionProperty.PropertyOptions options)
+        internal static DataConnectionProperty List<T>(string name, string json, string help, Func<T, IList<string>?> get, Action<T, IList<string>?> set, DataConnectionProperty.PropertyOptions options)
             where T : DataConnection
         {
             options.Clearable = true;
-            return new DataConnectionProperty(name, json, DataConnectionPropertyType.StringList, c => get((T)c), (c, v) => set((T)c, (IList<string>?)v), options);
+            return new DataConnectionProperty(name, json, help, DataConnectionPropertyType.StringList, c => get((T)c), (c, v) => set((T)c, (IList<string>?)v), options);
         }
 
         /// <summary>A boolean.</summary>
-        internal static DataConnectionProperty Flag<T>(string name, string json, Func<T, bool?> get, Action<T, bool?> set)
+        internal static DataConnectionProperty Flag<T>(string name, string json, string help, Func<T, bool?> get, Action<T, bool?> set)
             where T : DataConnection =>
-            new DataConnectionProperty(name, json, DataConnectionPropertyType.Boolean, c => get((T)c), (c, v) => set((T)c, (bool?)v), new DataConnectionProperty.PropertyOptions());
+            new DataConnectionProperty(name, json, help, DataConnectionPropertyType.Boolean, c => get((T)c), (c, v) => set((T)c, (bool?)v), new DataConnectionProperty.PropertyOptions());
 
         /// <summary>A date and time.</summary>
-        internal static DataConnectionProperty Date<T>(string name, string json, Func<T, DateTimeOffset?> get, Action<T, DateTimeOffset?> set)
+        internal static DataConnectionProperty Date<T>(string name, string json, string help, Func<T, DateTimeOffset?> get, Action<T, DateTimeOffset?> set)
             where T : DataConnection =>
-            new DataConnectionProperty(name, json, DataConnectionPropertyType.DateTime, c => get((T)c), (c, v) => set((T)c, (DateTimeOffset?)v), new DataConnectionProperty.PropertyOptions());
+            new DataConnectionProperty(name, json, help, DataConnectionPropertyType.DateTime, c => get((T)c), (c, v) => set((T)c, (DateTimeOffset?)v), new DataConnectionProperty.PropertyOptions());
 
         /// <summary>The options of a property checked by <paramref name="rule"/>.</summary>
         internal static DataConnectionProperty.PropertyOptions Rule(Func<string, string, string> rule, bool required = false, bool clearable = false, IEnumerable<string>? completion = null) =>
             new DataConnectionProperty.PropertyOptions { Rule = rule, Required = required, Clearable = clearable, CompletionValues = completion };
+
+        /// <summary>The options of a property whose only values are <paramref name="values"/>, normalized by <paramref name="rule"/>.</summary>
+        internal static DataConnectionProperty.PropertyOptions OneOf(IEnumerable<string> values, Func<string, string> rule) =>
+            new DataConnectionProperty.PropertyOptions { Rule = (v, p) => rule(v), CompletionValues = values, Enumeration = true };
 
         /// <summary>The options of a name checked by <paramref name="check"/> and kept as given.</summary>
         internal static DataConnectionProperty.PropertyOptions Name(Action<string, string> check, bool required = false, bool clearable = false) =>
@@ -123,15 +127,24 @@ namespace KustoConnect.Engine
         {
             internal static DataConnectionProperty.PropertyOptions Table(bool required = false) => Name((v, p) => KustoRules.ValidateTableName(v, p), required, clearable: !required);
 
-            internal static DataConnectionProperty.PropertyOptions Mapping() => Name((v, p) => KustoRules.ValidateMappingRuleName(v, p), clearable: true);
+            internal static DataConnectionProperty.PropertyOptions Mapping()
+            {
+                var options = Name((v, p) => KustoRules.ValidateMappingRuleName(v, p), clearable: true);
+                options.Aliases = new[] { "MappingName" };
+                return options;
+            }
 
-            internal static DataConnectionProperty.PropertyOptions ConsumerGroup() => Name((v, p) => KustoRules.ValidateConsumerGroup(v, p), required: true);
+            internal static DataConnectionProperty.PropertyOptions ConsumerGroup()
+            {
+                var options = Name((v, p) => KustoRules.ValidateConsumerGroup(v, p), required: true);
+                options.DefaultValue = "$Default";
+                return options;
+            }
 
             internal static DataConnectionProperty.PropertyOptions DataFormat(DataConnectionKind kind) =>
                 Rule((v, p) => KustoRules.NormalizeDataFormat(v, kind), clearable: true, completion: KustoRules.DataFormatsOf(kind));
 
-            internal static DataConnectionProperty.PropertyOptions DatabaseRouting() =>
-                Rule((v, p) => KustoRules.NormalizeDatabaseRouting(v), completion: KustoRules.DatabaseRoutings);
+            internal static DataConnectionProperty.PropertyOptions DatabaseRouting() => OneOf(KustoRules.DatabaseRoutings, KustoRules.NormalizeDatabaseRouting);
 
             internal static DataConnectionProperty.PropertyOptions ManagedIdentity(bool required = false) =>
                 Rule((v, p) => KustoRules.ParseManagedIdentityResourceId(v, p), required);
@@ -140,6 +153,7 @@ namespace KustoConnect.Engine
                 new DataConnectionProperty.PropertyOptions
                 {
                     ParameterName = "EventSystemProperty",
+                    Aliases = new[] { "EventSystemProperties" },
                     Rule = (v, p) => { KustoRules.ValidateEventSystemProperty(v, p); return v; },
                     CompletionValues = documented,
                 };

@@ -39,6 +39,7 @@ namespace KustoConnect.Engine
         internal DataConnectionProperty(
             string name,
             string jsonName,
+            string help,
             DataConnectionPropertyType type,
             Func<DataConnection, object?> get,
             Action<DataConnection, object?> set,
@@ -46,6 +47,7 @@ namespace KustoConnect.Engine
         {
             Name = name;
             JsonName = jsonName;
+            Help = help;
             Type = type;
             _get = get;
             _set = set;
@@ -54,6 +56,9 @@ namespace KustoConnect.Engine
             Clearable = options.Clearable;
             ReadOnly = options.ReadOnly;
             CompletionValues = Array.AsReadOnly((options.CompletionValues ?? Array.Empty<string>()).ToArray());
+            IsEnumeration = options.Enumeration;
+            Aliases = Array.AsReadOnly((options.Aliases ?? Array.Empty<string>()).ToArray());
+            DefaultValue = options.DefaultValue;
             _rule = options.Rule;
             _parseInto = options.ParseInto;
             _alreadyChecked = options.AlreadyChecked;
@@ -67,6 +72,21 @@ namespace KustoConnect.Engine
 
         /// <summary>The cmdlets' parameter that sets it: its <see cref="Name"/>, except "EventSystemProperty" for the list.</summary>
         public string ParameterName { get; }
+
+        /// <summary>
+        /// What the property means, in one or two sentences for a person: the help of the cmdlet parameters that set it,
+        /// of the output property that shows it and of the definition file schema's property.
+        /// </summary>
+        public string Help { get; }
+
+        /// <summary>Other names the cmdlets' parameter answers to (e.g. "MappingName" for MappingRuleName).</summary>
+        public IReadOnlyList<string> Aliases { get; }
+
+        /// <summary>The value New-Kusto*Connection and Test-KustoDataConnection use when the parameter is not given (e.g. "$Default"), or null.</summary>
+        public string? DefaultValue { get; }
+
+        /// <summary>True when <see cref="CompletionValues"/> are the only values the service takes (the cmdlets refuse others as they bind).</summary>
+        public bool IsEnumeration { get; }
 
         /// <summary>The value's shape.</summary>
         public DataConnectionPropertyType Type { get; }
@@ -327,6 +347,15 @@ namespace KustoConnect.Engine
 
             /// <summary>What completion offers.</summary>
             public IEnumerable<string>? CompletionValues { get; set; }
+
+            /// <summary>The completion values are the only ones the service takes.</summary>
+            public bool Enumeration { get; set; }
+
+            /// <summary>Other names of the cmdlets' parameter.</summary>
+            public IEnumerable<string>? Aliases { get; set; }
+
+            /// <summary>The value New- and Test- use when the parameter is not given.</summary>
+            public string? DefaultValue { get; set; }
 
             /// <summary>(value, parameter name) to the canonical value, or a <see cref="KustoValidationException"/> naming the parameter.</summary>
             public Func<string, string, string>? Rule { get; set; }
