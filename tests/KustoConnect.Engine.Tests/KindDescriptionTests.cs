@@ -62,11 +62,12 @@ namespace KustoConnect.Engine.Tests
 
         [Theory]
         [MemberData(nameof(Kinds))]
-        public void The_shipped_definition_file_schema_has_exactly_the_settable_properties_of_each_kind(string kind)
+        public void The_definition_file_schema_has_exactly_the_settable_properties_of_each_kind(string kind)
         {
             var description = DataConnectionKinds.Find(kind)!;
-            var schemaPath = System.IO.Path.Combine(ReferenceData.Root, "..", "..", "module", "KustoDataConnections.schema.json");
-            using var schema = JsonDocument.Parse(System.IO.File.ReadAllText(schemaPath));
+            var templatePath = System.IO.Path.Combine(ReferenceData.Root, "..", "..", "build", "KindExport", "KustoDataConnections.schema.json");
+            using var schema = JsonDocument.Parse(KustoConnect.Build.DefinitionSchema.Write(System.IO.File.ReadAllText(templatePath)));
+            Assert.Contains(kind, schema.RootElement.GetProperty("definitions").GetProperty("entry").GetProperty("properties").GetProperty("kind").GetProperty("enum").EnumerateArray().Select(e => e.GetString()));
             var branch = schema.RootElement.GetProperty("definitions").GetProperty("entry").GetProperty("allOf").EnumerateArray()
                 .Single(b => b.GetProperty("if").GetProperty("properties").GetProperty("kind").GetProperty("const").GetString() == kind)
                 .GetProperty("then").GetProperty("properties").GetProperty("properties");
@@ -74,6 +75,17 @@ namespace KustoConnect.Engine.Tests
             Assert.False(branch.GetProperty("additionalProperties").GetBoolean());
             Assert.Equal(description.Settable.Select(p => p.JsonName).OrderBy(n => n), branch.GetProperty("properties").EnumerateObject().Select(p => p.Name).OrderBy(n => n));
             Assert.Equal(description.Settable.Where(p => p.Required).Select(p => p.JsonName).OrderBy(n => n), branch.GetProperty("required").EnumerateArray().Select(e => e.GetString()).OrderBy(n => n));
+            foreach (var property in description.Settable)
+            {
+                var node = branch.GetProperty("properties").GetProperty(property.JsonName);
+                var types = node.GetProperty("type").ValueKind == JsonValueKind.Array ? node.GetProperty("type").EnumerateArray().Select(t => t.GetString()).ToList() : new List<string?> { node.GetProperty("type").GetString() };
+                Assert.True(types.Contains("null") == (property.Clearable && !property.Required), kind + "." + property.Name + " may be null");
+                Assert.StartsWith(property.Help, node.GetProperty("description").GetString(), StringComparison.Ordinal);
+                if (property.IsEnumeration)
+                {
+                    Assert.Subset(node.GetProperty("enum").EnumerateArray().Select(e => e.GetString()!).ToHashSet(), property.CompletionValues.ToHashSet());
+                }
+            }
         }
 
         [Theory]

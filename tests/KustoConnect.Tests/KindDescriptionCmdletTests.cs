@@ -82,6 +82,48 @@ namespace KustoConnect.Tests
             Assert.All(own.Concat(test), name => Assert.NotNull(description.Settable.FirstOrDefault(p => p.ParameterName == name)));
         }
 
+        [Theory]
+        [MemberData(nameof(Kinds))]
+        public void Each_kind_parameter_takes_its_aliases_values_and_completion_from_the_description(string kind)
+        {
+            var description = DataConnectionKinds.Find(kind)!;
+            foreach (var command in new[] { NewCommand(kind), typeof(TestKustoDataConnectionCommand), typeof(UpdateKustoDataConnectionCommand) })
+            {
+                foreach (var property in description.Settable)
+                {
+                    var parameter = command.GetProperty(property.ParameterName)!;
+                    var name = command.Name + " -" + property.ParameterName;
+                    Assert.Subset(parameter.GetCustomAttributes<AliasAttribute>().SelectMany(a => a.AliasNames).ToHashSet(), property.Aliases.ToHashSet());
+                    var set = parameter.GetCustomAttribute<ValidateSetAttribute>();
+                    Assert.True(property.IsEnumeration == (set != null), name + " ValidateSet");
+                    if (set != null)
+                    {
+                        Assert.Equal(property.CompletionValues, set.ValidValues);
+                        Assert.True(set.IgnoreCase, name + " ignores case");
+                    }
+
+                    var completer = parameter.GetCustomAttribute<ArgumentCompleterAttribute>();
+                    Assert.True((property.CompletionValues.Count > 0 && !property.IsEnumeration) == (completer?.Type == typeof(KustoConnect.Internal.DataConnectionPropertyCompleter)), name + " completer");
+                    // Update- takes '' where any kind can clear the property (the engine refuses it for a kind that cannot).
+                    var clearable = property.Type == DataConnectionPropertyType.String && DataConnectionKinds.All.Select(k => k.Find(property.ParameterName)).Any(p => p != null && p.Clearable && !p.Required);
+                    Assert.True((command == typeof(UpdateKustoDataConnectionCommand) && clearable) == (parameter.GetCustomAttribute<AllowEmptyStringAttribute>() != null), name + " takes ''");
+                }
+            }
+        }
+
+        [Fact]
+        public void The_parameters_declared_by_hand_keep_what_the_description_cannot_say()
+        {
+            var hub = typeof(NewKustoIotHubConnectionCommand).GetProperty("IotHubResourceId")!;
+            Assert.Contains(hub.GetCustomAttributes<ParameterAttribute>(), a => a.ValueFromPipelineByPropertyName && a.Mandatory);
+            Assert.Contains("Id", hub.GetCustomAttribute<AliasAttribute>()!.AliasNames);
+            Assert.DoesNotContain(typeof(NewKustoIotHubConnectionCommand).GetProperty("SharedAccessPolicyName")!.GetCustomAttributes<ParameterAttribute>(), a => a.Mandatory);
+            Assert.Contains(typeof(NewKustoEventHubConnectionCommand).GetProperty("EventHubResourceId")!.GetCustomAttributes<ParameterAttribute>(), a => a.ValueFromPipelineByPropertyName);
+            Assert.Equal("$Default", new NewKustoEventGridConnectionCommand().ConsumerGroup);
+            Assert.Equal("$Default", new TestKustoDataConnectionCommand().ConsumerGroup);
+            Assert.Null(new UpdateKustoDataConnectionCommand().ConsumerGroup);
+        }
+
         [Fact]
         public void Update_has_exactly_the_settable_properties_of_every_kind_besides_how_it_names_the_connection()
         {

@@ -47,6 +47,23 @@ Describe 'Get-Help <Name> -Full' -ForEach $script:cmdlets {
     }
 }
 
+Describe 'the kind parameters, generated from the kinds'' descriptions' {
+    It 'carry the property''s help, with the kinds and what clears it where several kinds share them' {
+        (Get-Help New-KustoCosmosDbConnection -Parameter RetrievalStartDate).description.Text | Should -Be 'Ingest the documents changed from this date on.'
+        (Get-Help New-KustoEventGridConnection -Parameter ConsumerGroup).description.Text | Should -Be "The event hub's consumer group the connection reads with. Defaults to `$Default."
+        (Get-Help Test-KustoDataConnection -Parameter TableName).description.Text | Should -BeLike '*Required for Cosmos DB.'
+        (Get-Help Test-KustoDataConnection -Parameter CosmosDbContainer).description.Text | Should -Be 'Cosmos DB: the container whose documents are ingested.'
+        (Get-Help Update-KustoDataConnection -Parameter MappingRuleName).description.Text | Should -Be "The ingestion mapping of the table. '' clears it."
+        (Get-Help Update-KustoDataConnection -Parameter IgnoreFirstRecord).description.Text | Should -BeLike 'Event Grid: skip the first record*-IgnoreFirstRecord:$false turns it off.'
+    }
+
+    It 'are in the syntax with their aliases and sets' {
+        (Get-Command New-KustoIotHubConnection).Parameters['MappingRuleName'].Aliases | Should -Contain 'MappingName'
+        (Get-Command Update-KustoDataConnection).Parameters['Compression'].Attributes.Where({ $_ -is [System.Management.Automation.ValidateSetAttribute] }).ValidValues | Should -Be @('None', 'GZip')
+        (Get-Command Test-KustoDataConnection).Parameters['StorageAccountResourceId'].ParameterSets.Keys | Should -Be @('EventGrid')
+    }
+}
+
 Describe 'about_KustoConnect' {
     It 'explains sign-in, the emulator, long-running operations and pipelines' {
         $text = Get-Help about_KustoConnect | Out-String

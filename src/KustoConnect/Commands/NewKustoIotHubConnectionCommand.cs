@@ -11,7 +11,8 @@ namespace KustoConnect.Commands
     /// </summary>
     [Cmdlet(VerbsCommon.New, "KustoIotHubConnection", SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KustoIotHubDataConnection), typeof(KustoOperation), typeof(Job))]
-    public sealed class NewKustoIotHubConnectionCommand : NewDataConnectionCmdlet
+    [KindMembers(KindMembers.NewParameters, "IotHub")]
+    public sealed partial class NewKustoIotHubConnectionCommand : NewDataConnectionCmdlet
     {
         /// <summary>
         /// The name of the new data connection: 1-40 letters, digits, spaces, '.' and '-'. Omit it to name the connection
@@ -40,43 +41,6 @@ namespace KustoConnect.Commands
         [Parameter]
         [ValidateNotNullOrEmpty]
         public string? SharedAccessPolicyName { get; set; }
-
-        /// <summary>The hub's consumer group the connection reads with. Defaults to $Default.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string ConsumerGroup { get; set; } = "$Default";
-
-        /// <summary>The table that receives the data (or leave it to each message's properties).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? TableName { get; set; }
-
-        /// <summary>The ingestion mapping of the table.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [Alias("MappingName")]
-        public string? MappingRuleName { get; set; }
-
-        /// <summary>The data format of the messages, e.g. CSV or JSON (case-insensitive; RAW is not supported for IoT Hub).</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(DataFormatCompleter))]
-        public string? DataFormat { get; set; }
-
-        /// <summary>IoT Hub system properties to add to each record, e.g. message-id, iothub-enqueuedtime.</summary>
-        [Parameter]
-        [Alias("EventSystemProperties")]
-        [ArgumentCompleter(typeof(IotHubEventSystemPropertyCompleter))]
-        public string[]? EventSystemProperty { get; set; }
-
-        /// <summary>Single (the default): data goes to this database only; Multi: messages may route to other databases.</summary>
-        [Parameter]
-        [ValidateSet("Single", "Multi", IgnoreCase = true)]
-        public string? DatabaseRouting { get; set; }
-
-        /// <summary>Ingest the events that the hub still retains from this date on.</summary>
-        [Parameter]
-        public DateTime? RetrievalStartDate { get; set; }
 
         /// <inheritdoc />
         protected override string? ConnectionName => Name;

@@ -16,7 +16,8 @@ namespace KustoConnect.Commands
     /// </summary>
     [Cmdlet(VerbsDiagnostic.Test, "KustoDataConnection", DefaultParameterSetName = IotHubSet)]
     [OutputType(typeof(string))]
-    public sealed class TestKustoDataConnectionCommand : KustoCmdlet
+    [KindMembers(KindMembers.TestParameters)]
+    public sealed partial class TestKustoDataConnectionCommand : KustoCmdlet
     {
         private const string IotHubSet = "IotHub";
         private const string EventHubSet = "EventHub";
@@ -77,120 +78,6 @@ namespace KustoConnect.Commands
         [Parameter(ParameterSetName = CosmosDbSet)]
         [ValidateNotNullOrEmpty]
         public string? SubscriptionId { get; set; }
-
-        /// <summary>IoT Hub: the resource id of the IoT hub (any casing of its segments).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = IotHubSet)]
-        [ValidateNotNullOrEmpty]
-        public string IotHubResourceId { get; set; } = null!;
-
-        /// <summary>IoT Hub: the hub's shared access policy; it must grant ServiceConnect.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = IotHubSet)]
-        [ValidateNotNullOrEmpty]
-        public string SharedAccessPolicyName { get; set; } = null!;
-
-        /// <summary>Event Hub, Event Grid: the event hub's resource id (for Event Grid, the hub the notifications go to).</summary>
-        [Parameter(Mandatory = true, ParameterSetName = EventHubSet)]
-        [Parameter(Mandatory = true, ParameterSetName = EventGridSet)]
-        [ValidateNotNullOrEmpty]
-        public string EventHubResourceId { get; set; } = null!;
-
-        /// <summary>Event Grid: the storage account whose blobs would be ingested.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = EventGridSet)]
-        [ValidateNotNullOrEmpty]
-        public string StorageAccountResourceId { get; set; } = null!;
-
-        /// <summary>Event Grid: the Event Grid subscription's resource id.</summary>
-        [Parameter(ParameterSetName = EventGridSet)]
-        [ValidateNotNullOrEmpty]
-        public string? EventGridResourceId { get; set; }
-
-        /// <summary>Event Grid: skip the first record of every file.</summary>
-        [Parameter(ParameterSetName = EventGridSet)]
-        public SwitchParameter IgnoreFirstRecord { get; set; }
-
-        /// <summary>Event Grid: Microsoft.Storage.BlobCreated or Microsoft.Storage.BlobRenamed.</summary>
-        [Parameter(ParameterSetName = EventGridSet)]
-        [ValidateSet("Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobRenamed", IgnoreCase = true)]
-        public string? BlobStorageEventType { get; set; }
-
-        /// <summary>Cosmos DB: the Cosmos DB account's resource id.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
-        [ValidateNotNullOrEmpty]
-        public string CosmosDbAccountResourceId { get; set; } = null!;
-
-        /// <summary>Cosmos DB: the Cosmos DB database.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
-        [ValidateNotNullOrEmpty]
-        public string CosmosDbDatabase { get; set; } = null!;
-
-        /// <summary>Cosmos DB: the container.</summary>
-        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
-        [ValidateNotNullOrEmpty]
-        public string CosmosDbContainer { get; set; } = null!;
-
-        /// <summary>Event Hub, Event Grid, Cosmos DB (required there): the managed identity the connection would read with.</summary>
-        [Parameter(ParameterSetName = EventHubSet)]
-        [Parameter(ParameterSetName = EventGridSet)]
-        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
-        [ValidateNotNullOrEmpty]
-        public string? ManagedIdentityResourceId { get; set; }
-
-        /// <summary>Event Hub: None or GZip.</summary>
-        [Parameter(ParameterSetName = EventHubSet)]
-        [ValidateSet("None", "GZip", IgnoreCase = true)]
-        public string? Compression { get; set; }
-
-        /// <summary>IoT Hub, Event Hub, Event Grid: the consumer group the connection would read with. Defaults to $Default.</summary>
-        [Parameter(ParameterSetName = IotHubSet)]
-        [Parameter(ParameterSetName = EventHubSet)]
-        [Parameter(ParameterSetName = EventGridSet)]
-        [ValidateNotNullOrEmpty]
-        public string ConsumerGroup { get; set; } = "$Default";
-
-        /// <summary>The table that would receive the data (required for Cosmos DB).</summary>
-        [Parameter(ParameterSetName = IotHubSet)]
-        [Parameter(ParameterSetName = EventHubSet)]
-        [Parameter(ParameterSetName = EventGridSet)]
-        [Parameter(Mandatory = true, ParameterSetName = CosmosDbSet)]
-        [ValidateNotNullOrEmpty]
-        public string? TableName { get; set; }
-
-        /// <summary>The ingestion mapping of the table.</summary>
-        [Parameter(ParameterSetName = IotHubSet)]
-        [Parameter(ParameterSetName = EventHubSet)]
-        [Parameter(ParameterSetName = EventGridSet)]
-        [Parameter(ParameterSetName = CosmosDbSet)]
-        [ValidateNotNullOrEmpty]
-        [Alias("MappingName")]
-        public string? MappingRuleName { get; set; }
-
-        /// <summary>IoT Hub, Event Hub, Event Grid: the data format, e.g. CSV or JSON (case-insensitive; RAW is not supported for IoT Hub).</summary>
-        [Parameter(ParameterSetName = IotHubSet)]
-        [Parameter(ParameterSetName = EventHubSet)]
-        [Parameter(ParameterSetName = EventGridSet)]
-        [ValidateNotNullOrEmpty]
-        [ArgumentCompleter(typeof(DataFormatCompleter))]
-        public string? DataFormat { get; set; }
-
-        /// <summary>IoT Hub, Event Hub: system properties to add to each record, e.g. message-id or x-opt-enqueued-time.</summary>
-        [Parameter(ParameterSetName = IotHubSet)]
-        [Parameter(ParameterSetName = EventHubSet)]
-        [Alias("EventSystemProperties")]
-        [ArgumentCompleter(typeof(EventSystemPropertyCompleter))]
-        public string[]? EventSystemProperty { get; set; }
-
-        /// <summary>IoT Hub, Event Hub, Event Grid: Single (the default): data goes to this database only; Multi: messages may route to other databases.</summary>
-        [Parameter(ParameterSetName = IotHubSet)]
-        [Parameter(ParameterSetName = EventHubSet)]
-        [Parameter(ParameterSetName = EventGridSet)]
-        [ValidateSet("Single", "Multi", IgnoreCase = true)]
-        public string? DatabaseRouting { get; set; }
-
-        /// <summary>IoT Hub, Event Hub, Cosmos DB: ingest what the source still retains from this date on.</summary>
-        [Parameter(ParameterSetName = IotHubSet)]
-        [Parameter(ParameterSetName = EventHubSet)]
-        [Parameter(ParameterSetName = CosmosDbSet)]
-        public DateTime? RetrievalStartDate { get; set; }
 
         /// <inheritdoc />
         protected override void ProcessRecord()

@@ -20,7 +20,8 @@ namespace KustoConnect.Commands
     /// </remarks>
     [Cmdlet(VerbsData.Update, "KustoDataConnection", DefaultParameterSetName = ExistingDataConnectionCmdlet.ByNameSet, SupportsShouldProcess = true, ConfirmImpact = ConfirmImpact.Medium)]
     [OutputType(typeof(KustoDataConnection), typeof(KustoOperation), typeof(Job))]
-    public sealed class UpdateKustoDataConnectionCommand : ExistingDataConnectionCmdlet
+    [KindMembers(KindMembers.UpdateParameters)]
+    public sealed partial class UpdateKustoDataConnectionCommand : ExistingDataConnectionCmdlet
     {
         /// <summary>
         /// The parameters that change a property: every settable property of every kind, by its parameter name (the kinds'
@@ -36,107 +37,6 @@ namespace KustoConnect.Commands
         [Parameter(ParameterSetName = ByResourceIdSet)]
         [ValidateSet("IotHub", "EventHub", "EventGrid", "CosmosDb", IgnoreCase = true)]
         public string? Kind { get; set; }
-
-        /// <summary>IoT Hub, Event Hub, Event Grid: the consumer group the connection reads with.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ConsumerGroup { get; set; }
-
-        /// <summary>The table that receives the data; '' clears it (IoT Hub, Event Hub, Event Grid: each message then names it).</summary>
-        [Parameter]
-        [ValidateNotNull]
-        [AllowEmptyString]
-        public string? TableName { get; set; }
-
-        /// <summary>The ingestion mapping; '' clears it.</summary>
-        [Parameter]
-        [ValidateNotNull]
-        [AllowEmptyString]
-        [Alias("MappingName")]
-        public string? MappingRuleName { get; set; }
-
-        /// <summary>IoT Hub, Event Hub, Event Grid: the data format (case-insensitive; RAW is not supported for IoT Hub); '' clears it.</summary>
-        [Parameter]
-        [ValidateNotNull]
-        [AllowEmptyString]
-        [ArgumentCompleter(typeof(DataFormatCompleter))]
-        public string? DataFormat { get; set; }
-
-        /// <summary>IoT Hub, Event Hub: the system properties added to each record (replaces the list; @() clears it).</summary>
-        [Parameter]
-        [ValidateNotNull]
-        [AllowEmptyCollection]
-        [Alias("EventSystemProperties")]
-        [ArgumentCompleter(typeof(EventSystemPropertyCompleter))]
-        public string[]? EventSystemProperty { get; set; }
-
-        /// <summary>IoT Hub, Event Hub, Event Grid: Single or Multi.</summary>
-        [Parameter]
-        [ValidateSet("Single", "Multi", IgnoreCase = true)]
-        public string? DatabaseRouting { get; set; }
-
-        /// <summary>IoT Hub, Event Hub, Cosmos DB: ingest what the source still retains from this date on.</summary>
-        [Parameter]
-        public DateTime? RetrievalStartDate { get; set; }
-
-        /// <summary>Event Hub, Event Grid, Cosmos DB: the managed identity the connection reads with.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? ManagedIdentityResourceId { get; set; }
-
-        /// <summary>IoT Hub: the IoT hub's resource id.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? IotHubResourceId { get; set; }
-
-        /// <summary>IoT Hub: the hub's shared access policy; it must grant ServiceConnect.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? SharedAccessPolicyName { get; set; }
-
-        /// <summary>Event Hub, Event Grid: the event hub's resource id.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EventHubResourceId { get; set; }
-
-        /// <summary>Event Hub: None or GZip.</summary>
-        [Parameter]
-        [ValidateSet("None", "GZip", IgnoreCase = true)]
-        public string? Compression { get; set; }
-
-        /// <summary>Event Grid: the storage account's resource id.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? StorageAccountResourceId { get; set; }
-
-        /// <summary>Event Grid: the Event Grid subscription's resource id.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? EventGridResourceId { get; set; }
-
-        /// <summary>Event Grid: skip the first record of every file (-IgnoreFirstRecord:$false turns it off).</summary>
-        [Parameter]
-        public SwitchParameter IgnoreFirstRecord { get; set; }
-
-        /// <summary>Event Grid: Microsoft.Storage.BlobCreated or Microsoft.Storage.BlobRenamed.</summary>
-        [Parameter]
-        [ValidateSet("Microsoft.Storage.BlobCreated", "Microsoft.Storage.BlobRenamed", IgnoreCase = true)]
-        public string? BlobStorageEventType { get; set; }
-
-        /// <summary>Cosmos DB: the Cosmos DB account's resource id.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CosmosDbAccountResourceId { get; set; }
-
-        /// <summary>Cosmos DB: the Cosmos DB database.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CosmosDbDatabase { get; set; }
-
-        /// <summary>Cosmos DB: the container.</summary>
-        [Parameter]
-        [ValidateNotNullOrEmpty]
-        public string? CosmosDbContainer { get; set; }
 
         /// <summary>
         /// Return as soon as the service accepted the change, writing a KustoOperation (provisioning state Accepted) to pass

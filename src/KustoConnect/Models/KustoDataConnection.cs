@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 using KustoConnect.Engine;
+using KustoConnect.Internal;
 
 namespace KustoConnect.Models
 {
@@ -137,163 +138,47 @@ namespace KustoConnect.Models
     }
 
     /// <summary>An IoT Hub data connection.</summary>
-    public sealed class KustoIotHubDataConnection : KustoDataConnection
+    [KindMembers(KindMembers.OutputProperties, "IotHub")]
+    public sealed partial class KustoIotHubDataConnection : KustoDataConnection
     {
         /// <summary>Creates an empty one.</summary>
         public KustoIotHubDataConnection()
         {
         }
 
-
-        /// <summary>The IoT hub's resource id.</summary>
-        public string? IotHubResourceId { get; set; }
-
-        /// <summary>The hub's consumer group the connection reads with.</summary>
-        public string? ConsumerGroup { get; set; }
-
-        /// <summary>The table data is ingested into.</summary>
-        public string? TableName { get; set; }
-
-        /// <summary>The ingestion mapping.</summary>
-        public string? MappingRuleName { get; set; }
-
-        /// <summary>The data format of the messages.</summary>
-        public string? DataFormat { get; set; }
-
-        /// <summary>The hub's shared access policy the connection uses.</summary>
-        public string? SharedAccessPolicyName { get; set; }
-
-        /// <summary>Single or Multi.</summary>
-        public string? DatabaseRouting { get; set; }
-
-        /// <summary>When set, events created since this date are retrieved.</summary>
-        public DateTimeOffset? RetrievalStartDate { get; set; }
-
-        /// <summary>The IoT Hub system properties added to each record.</summary>
-        public string[] EventSystemProperties { get; set; } = Array.Empty<string>();
     }
 
     /// <summary>An Event Hub data connection.</summary>
-    public sealed class KustoEventHubDataConnection : KustoDataConnection
+    [KindMembers(KindMembers.OutputProperties, "EventHub")]
+    public sealed partial class KustoEventHubDataConnection : KustoDataConnection
     {
         /// <summary>Creates an empty one.</summary>
         public KustoEventHubDataConnection()
         {
         }
 
-
-        /// <summary>The event hub's resource id.</summary>
-        public string? EventHubResourceId { get; set; }
-
-        /// <summary>The event hub's consumer group the connection reads with.</summary>
-        public string? ConsumerGroup { get; set; }
-
-        /// <summary>The table data is ingested into.</summary>
-        public string? TableName { get; set; }
-
-        /// <summary>The ingestion mapping.</summary>
-        public string? MappingRuleName { get; set; }
-
-        /// <summary>The data format of the events.</summary>
-        public string? DataFormat { get; set; }
-
-        /// <summary>The Event Hub system properties added to each record.</summary>
-        public string[] EventSystemProperties { get; set; } = Array.Empty<string>();
-
-        /// <summary>None or GZip.</summary>
-        public string? Compression { get; set; }
-
-        /// <summary>The managed identity the connection reads with.</summary>
-        public string? ManagedIdentityResourceId { get; set; }
-
-        /// <summary>The object id of that identity.</summary>
-        public string? ManagedIdentityObjectId { get; set; }
-
-        /// <summary>Single or Multi.</summary>
-        public string? DatabaseRouting { get; set; }
-
-        /// <summary>When set, events retained since this date are retrieved.</summary>
-        public DateTimeOffset? RetrievalStartDate { get; set; }
     }
 
     /// <summary>An Event Grid (blob storage) data connection.</summary>
-    public sealed class KustoEventGridDataConnection : KustoDataConnection
+    [KindMembers(KindMembers.OutputProperties, "EventGrid")]
+    public sealed partial class KustoEventGridDataConnection : KustoDataConnection
     {
         /// <summary>Creates an empty one.</summary>
         public KustoEventGridDataConnection()
         {
         }
 
-
-        /// <summary>The storage account whose blobs are ingested.</summary>
-        public string? StorageAccountResourceId { get; set; }
-
-        /// <summary>The Event Grid subscription.</summary>
-        public string? EventGridResourceId { get; set; }
-
-        /// <summary>The event hub the blob notifications go to.</summary>
-        public string? EventHubResourceId { get; set; }
-
-        /// <summary>The event hub's consumer group the connection reads with.</summary>
-        public string? ConsumerGroup { get; set; }
-
-        /// <summary>The table data is ingested into.</summary>
-        public string? TableName { get; set; }
-
-        /// <summary>The ingestion mapping.</summary>
-        public string? MappingRuleName { get; set; }
-
-        /// <summary>The data format of the blobs.</summary>
-        public string? DataFormat { get; set; }
-
-        /// <summary>Whether the first record of every file is skipped.</summary>
-        public bool? IgnoreFirstRecord { get; set; }
-
-        /// <summary>Microsoft.Storage.BlobCreated or Microsoft.Storage.BlobRenamed.</summary>
-        public string? BlobStorageEventType { get; set; }
-
-        /// <summary>The managed identity the connection reads with.</summary>
-        public string? ManagedIdentityResourceId { get; set; }
-
-        /// <summary>The object id of that identity.</summary>
-        public string? ManagedIdentityObjectId { get; set; }
-
-        /// <summary>Single or Multi.</summary>
-        public string? DatabaseRouting { get; set; }
     }
 
     /// <summary>A Cosmos DB data connection.</summary>
-    public sealed class KustoCosmosDbDataConnection : KustoDataConnection
+    [KindMembers(KindMembers.OutputProperties, "CosmosDb")]
+    public sealed partial class KustoCosmosDbDataConnection : KustoDataConnection
     {
         /// <summary>Creates an empty one.</summary>
         public KustoCosmosDbDataConnection()
         {
         }
 
-
-        /// <summary>The table data is ingested into.</summary>
-        public string? TableName { get; set; }
-
-        /// <summary>The ingestion mapping.</summary>
-        public string? MappingRuleName { get; set; }
-
-        /// <summary>The managed identity the connection reads with.</summary>
-        public string? ManagedIdentityResourceId { get; set; }
-
-        /// <summary>The object id of that identity.</summary>
-        public string? ManagedIdentityObjectId { get; set; }
-
-        /// <summary>The Cosmos DB account's resource id.</summary>
-        public string? CosmosDbAccountResourceId { get; set; }
-
-        /// <summary>The Cosmos DB database.</summary>
-        public string? CosmosDbDatabase { get; set; }
-
-        /// <summary>The Cosmos DB container.</summary>
-        public string? CosmosDbContainer { get; set; }
-
-        /// <summary>When set, documents changed since this date are retrieved.</summary>
-        public DateTimeOffset? RetrievalStartDate { get; set; }
     }
 
     /// <summary>A data connection of a kind this version does not model yet; its properties are kept as JSON.</summary>
