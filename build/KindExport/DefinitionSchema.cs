@@ -58,7 +58,7 @@ namespace KustoConnect.Build
 
         private static JsonObject Property(DataConnectionProperty property)
         {
-            var clearable = property.Clearable && !property.Required;
+            var clearable = property.Clearable;
             var node = new JsonObject();
             switch (property.Type)
             {

@@ -23,10 +23,9 @@ namespace KustoConnect.Build
     public sealed class KindMembersGenerator : IIncrementalGenerator
     {
         private const string AttributeName = "KustoConnect.Internal.KindMembersAttribute";
-        private const string KindsFileName = "DataConnectionKinds.txt";
 
         private static readonly DiagnosticDescriptor MissingKinds = new DiagnosticDescriptor(
-            "KCG001", "The kinds file is missing", "No additional file " + KindsFileName + " (build/KindExport writes it before the compile)", "KustoConnect", DiagnosticSeverity.Error, true);
+            "KCG001", "The kinds file is missing", "No additional file " + KindsFileFormat.FileName + " (build/KindExport writes it before the compile)", "KustoConnect", DiagnosticSeverity.Error, true);
 
         private static readonly DiagnosticDescriptor UnknownKind = new DiagnosticDescriptor(
             "KCG002", "Unknown kind", "{0}: the kinds file has no kind '{1}'", "KustoConnect", DiagnosticSeverity.Error, true);
@@ -35,7 +34,7 @@ namespace KustoConnect.Build
         public void Initialize(IncrementalGeneratorInitializationContext context)
         {
             var kinds = context.AdditionalTextsProvider
-                .Where(t => string.Equals(Path.GetFileName(t.Path), KindsFileName, StringComparison.OrdinalIgnoreCase))
+                .Where(t => string.Equals(Path.GetFileName(t.Path), KindsFileFormat.FileName, StringComparison.OrdinalIgnoreCase))
                 .Select((t, token) => t.GetText(token)?.ToString() ?? string.Empty)
                 .Collect();
             var targets = context.SyntaxProvider.ForAttributeWithMetadataName(
@@ -140,7 +139,7 @@ namespace KustoConnect.Build
             var required = group.Where(p => p.Required && p.Default == null).ToList();
             var code = new StringBuilder();
             var prefix = Prefix(group, all);
-            Summary(code, prefix + AfterPrefix(prefix, first.Help)
+            Summary(code, prefix + AfterPrefix(prefix, first)
                 + (first.Default != null ? " Defaults to " + first.Default + "." : string.Empty)
                 + (required.Count > 0 && !mandatoryEverywhere ? " Required for " + string.Join(", ", required.Select(p => p.KindDisplayName)) + "." : string.Empty));
             foreach (var p in group)
@@ -160,14 +159,14 @@ namespace KustoConnect.Build
             var first = group[0];
             var clearing = first.Type == "StringList" ? " The list replaces the current one; @() clears it."
                 : first.Type == "Boolean" ? " -" + first.ParameterName + ":$false turns it off."
-                : group.All(p => p.Clearable && !p.Required) ? " '' clears it."
-                : group.Any(p => p.Clearable && !p.Required) ? " '' clears it (" + string.Join(", ", group.Where(p => p.Clearable && !p.Required).Select(p => p.KindDisplayName)) + ")."
+                : group.All(p => p.Clearable) ? " '' clears it."
+                : group.Any(p => p.Clearable) ? " '' clears it (" + string.Join(", ", group.Where(p => p.Clearable).Select(p => p.KindDisplayName)) + ")."
                 : string.Empty;
             var code = new StringBuilder();
             var prefix = Prefix(group, all);
-            Summary(code, prefix + AfterPrefix(prefix, first.Help) + clearing);
+            Summary(code, prefix + AfterPrefix(prefix, first) + clearing);
             code.Append("        [global::System.Management.Automation.Parameter]\n");
-            Checks(code, first, update: true, clearable: group.Any(p => p.Clearable && !p.Required));
+            Checks(code, first, update: true, clearable: group.Any(p => p.Clearable));
             Declaration(code, first, nullable: true, noDefault: true);
             return code.ToString();
         }
@@ -202,9 +201,18 @@ namespace KustoConnect.Build
             return group.Count == kinds ? string.Empty : string.Join(", ", group.Select(p => p.KindDisplayName)) + ": ";
         }
 
-        /// <summary>The help after a kinds prefix: "The table ..." as "the table ...".</summary>
-        private static string AfterPrefix(string prefix, string help) =>
-            prefix.Length > 0 && help.StartsWith("The ", StringComparison.Ordinal) ? "the" + help.Substring(3) : help;
+        /// <summary>
+        /// The help after a kinds prefix: its first word in lower case ("the table ...", "skip the first ..."), unless that
+        /// word is not an ordinary one (an acronym, or one of the property's values such as "Single").
+        /// </summary>
+        private static string AfterPrefix(string prefix, KindProperty property)
+        {
+            var help = property.Help;
+            var end = help.IndexOf(' ');
+            var word = end < 0 ? help : help.Substring(0, end);
+            var ordinary = word.Length > 1 && char.IsUpper(word[0]) && word.Skip(1).All(char.IsLower) && !property.Values.Contains(word);
+            return prefix.Length > 0 && ordinary ? char.ToLowerInvariant(help[0]) + help.Substring(1) : help;
+        }
 
         private static void Checks(StringBuilder code, KindProperty p, bool update, bool clearable = false)
         {
@@ -356,22 +364,25 @@ namespace KustoConnect.Build
                         continue;
                     }
 
-                    var f = line.TrimEnd('\r').Split('\t');
+                    var f = line.TrimEnd('\r').Split(KindsFileFormat.FieldSeparator);
+                    string Field(KindsFileFormat.Field field) => f[(int)field];
+                    IReadOnlyList<string> List(KindsFileFormat.Field field) => Field(field).Length == 0 ? Array.Empty<string>() : Field(field).Split(KindsFileFormat.ListSeparator);
+                    var flags = Field(KindsFileFormat.Field.Flags);
                     result.Add(new KindProperty
                     {
-                        Kind = f[0],
-                        KindDisplayName = f[1],
-                        Name = f[2],
-                        ParameterName = f[4],
-                        Type = f[5],
-                        Required = f[6].IndexOf('R') >= 0,
-                        Clearable = f[6].IndexOf('C') >= 0,
-                        ReadOnly = f[6].IndexOf('O') >= 0,
-                        Enumeration = f[6].IndexOf('E') >= 0,
-                        Values = f[7].Length == 0 ? Array.Empty<string>() : f[7].Split('|'),
-                        Aliases = f[8].Length == 0 ? Array.Empty<string>() : f[8].Split('|'),
-                        Default = f[9].Length == 0 ? null : f[9],
-                        Help = f[10],
+                        Kind = Field(KindsFileFormat.Field.Kind),
+                        KindDisplayName = Field(KindsFileFormat.Field.KindDisplayName),
+                        Name = Field(KindsFileFormat.Field.Name),
+                        ParameterName = Field(KindsFileFormat.Field.ParameterName),
+                        Type = Field(KindsFileFormat.Field.Type),
+                        Required = flags.IndexOf(KindsFileFormat.Required) >= 0,
+                        Clearable = flags.IndexOf(KindsFileFormat.Clearable) >= 0,
+                        ReadOnly = flags.IndexOf(KindsFileFormat.ReadOnly) >= 0,
+                        Enumeration = flags.IndexOf(KindsFileFormat.Enumeration) >= 0,
+                        Values = List(KindsFileFormat.Field.Values),
+                        Aliases = List(KindsFileFormat.Field.Aliases),
+                        Default = Field(KindsFileFormat.Field.Default).Length == 0 ? null : Field(KindsFileFormat.Field.Default),
+                        Help = Field(KindsFileFormat.Field.Help),
                     });
                 }
 

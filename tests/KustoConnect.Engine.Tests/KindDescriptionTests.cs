@@ -79,7 +79,7 @@ namespace KustoConnect.Engine.Tests
             {
                 var node = branch.GetProperty("properties").GetProperty(property.JsonName);
                 var types = node.GetProperty("type").ValueKind == JsonValueKind.Array ? node.GetProperty("type").EnumerateArray().Select(t => t.GetString()).ToList() : new List<string?> { node.GetProperty("type").GetString() };
-                Assert.True(types.Contains("null") == (property.Clearable && !property.Required), kind + "." + property.Name + " may be null");
+                Assert.True(types.Contains("null") == property.Clearable, kind + "." + property.Name + " may be null");
                 Assert.StartsWith(property.Help, node.GetProperty("description").GetString(), StringComparison.Ordinal);
                 if (property.IsEnumeration)
                 {

@@ -105,7 +105,7 @@ namespace KustoConnect.Tests
                     var completer = parameter.GetCustomAttribute<ArgumentCompleterAttribute>();
                     Assert.True((property.CompletionValues.Count > 0 && !property.IsEnumeration) == (completer?.Type == typeof(KustoConnect.Internal.DataConnectionPropertyCompleter)), name + " completer");
                     // Update- takes '' where any kind can clear the property (the engine refuses it for a kind that cannot).
-                    var clearable = property.Type == DataConnectionPropertyType.String && DataConnectionKinds.All.Select(k => k.Find(property.ParameterName)).Any(p => p != null && p.Clearable && !p.Required);
+                    var clearable = property.Type == DataConnectionPropertyType.String && DataConnectionKinds.All.Select(k => k.Find(property.ParameterName)).Any(p => p != null && p.Clearable);
                     Assert.True((command == typeof(UpdateKustoDataConnectionCommand) && clearable) == (parameter.GetCustomAttribute<AllowEmptyStringAttribute>() != null), name + " takes ''");
                 }
             }

@@ -53,6 +53,11 @@ namespace KustoConnect.Engine
             _set = set;
             ParameterName = options.ParameterName ?? name;
             Required = options.Required;
+            if (options.Required && options.Clearable)
+            {
+                throw new ArgumentException(name + ": a required property cannot be clearable.", nameof(options));
+            }
+
             Clearable = options.Clearable;
             ReadOnly = options.ReadOnly;
             CompletionValues = Array.AsReadOnly((options.CompletionValues ?? Array.Empty<string>()).ToArray());
@@ -96,7 +101,7 @@ namespace KustoConnect.Engine
 
         /// <summary>
         /// True when a partial update can clear it (sent as "" or []): the optional table, mapping, data format and event
-        /// system properties.
+        /// system properties. Never true for a <see cref="Required"/> one.
         /// </summary>
         public bool Clearable { get; }
 
@@ -186,7 +191,7 @@ namespace KustoConnect.Engine
 
             if (IsUnset(value))
             {
-                if (Required || !Clearable)
+                if (!Clearable)
                 {
                     throw new KustoValidationException(
                         Required ? "Missing" + Name : "PropertyCannotBeCleared",
