@@ -7,16 +7,9 @@ using KustoConnect.Engine;
 
 namespace KustoConnect.Build
 {
-    /// <summary>
-    /// The kinds' descriptions as the source generator (build/KindMembers) reads them: a line per property of each kind,
-    /// tab-separated: kind, kind display name, name, JSON name, parameter name, type, flags (R required, C clearable,
-    /// O read-only, E enumeration), completion values and aliases ('|'-separated), default value, help.
-    /// </summary>
+    /// <summary>The kinds' descriptions as the source generator (build/KindMembers) reads them (see <see cref="KindsFileFormat"/>).</summary>
     public static class KindsFile
     {
-        /// <summary>The file's name; the generator looks for it among the additional files.</summary>
-        public const string FileName = "DataConnectionKinds.txt";
-
         private static readonly System.Buffers.SearchValues<char> LineBreaksAndTabs = System.Buffers.SearchValues.Create("\t\n\r");
 
         /// <summary>The file's text for the engine's kinds.</summary>
@@ -28,26 +21,24 @@ namespace KustoConnect.Build
             {
                 foreach (var property in kind.Properties)
                 {
-                    var fields = new[]
-                    {
-                        kind.Kind,
-                        kind.DisplayName,
-                        property.Name,
-                        property.JsonName,
-                        property.ParameterName,
-                        property.Type.ToString(),
-                        Flags(property),
-                        string.Join("|", property.CompletionValues),
-                        string.Join("|", property.Aliases),
-                        property.DefaultValue ?? string.Empty,
-                        property.Help,
-                    };
-                    if (fields.Any(f => f.AsSpan().IndexOfAny(LineBreaksAndTabs) >= 0) || property.CompletionValues.Concat(property.Aliases).Any(v => v.Contains('|', StringComparison.Ordinal)))
+                    var fields = new string[KindsFileFormat.FieldCount];
+                    fields[(int)KindsFileFormat.Field.Kind] = kind.Kind;
+                    fields[(int)KindsFileFormat.Field.KindDisplayName] = kind.DisplayName;
+                    fields[(int)KindsFileFormat.Field.Name] = property.Name;
+                    fields[(int)KindsFileFormat.Field.JsonName] = property.JsonName;
+                    fields[(int)KindsFileFormat.Field.ParameterName] = property.ParameterName;
+                    fields[(int)KindsFileFormat.Field.Type] = property.Type.ToString();
+                    fields[(int)KindsFileFormat.Field.Flags] = Flags(property);
+                    fields[(int)KindsFileFormat.Field.Values] = string.Join(KindsFileFormat.ListSeparator, property.CompletionValues);
+                    fields[(int)KindsFileFormat.Field.Aliases] = string.Join(KindsFileFormat.ListSeparator, property.Aliases);
+                    fields[(int)KindsFileFormat.Field.Default] = property.DefaultValue ?? string.Empty;
+                    fields[(int)KindsFileFormat.Field.Help] = property.Help;
+                    if (fields.Any(f => f.AsSpan().IndexOfAny(LineBreaksAndTabs) >= 0) || property.CompletionValues.Concat(property.Aliases).Any(v => v.Contains(KindsFileFormat.ListSeparator, StringComparison.Ordinal)))
                     {
                         throw new InvalidOperationException(string.Format(CultureInfo.InvariantCulture, "{0}.{1}: a field holds a tab or a line break, or a value holds '|'.", kind.Kind, property.Name));
                     }
 
-                    text.Append(string.Join("\t", fields)).Append('\n');
+                    text.Append(string.Join(KindsFileFormat.FieldSeparator, fields)).Append('\n');
                 }
             }
 
@@ -59,22 +50,22 @@ namespace KustoConnect.Build
             var flags = new List<char>();
             if (property.Required)
             {
-                flags.Add('R');
+                flags.Add(KindsFileFormat.Required);
             }
 
             if (property.Clearable)
             {
-                flags.Add('C');
+                flags.Add(KindsFileFormat.Clearable);
             }
 
             if (property.ReadOnly)
             {
-                flags.Add('O');
+                flags.Add(KindsFileFormat.ReadOnly);
             }
 
             if (property.IsEnumeration)
             {
-                flags.Add('E');
+                flags.Add(KindsFileFormat.Enumeration);
             }
 
             return new string(flags.ToArray());

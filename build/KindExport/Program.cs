@@ -17,7 +17,7 @@ namespace KustoConnect.Build
 
             Directory.CreateDirectory(args[0]);
             var template = File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "KustoDataConnections.schema.json"));
-            WriteIfChanged(Path.Combine(args[0], KindsFile.FileName), KindsFile.Write());
+            WriteIfChanged(Path.Combine(args[0], KindsFileFormat.FileName), KindsFile.Write());
             WriteIfChanged(Path.Combine(args[0], "KustoDataConnections.schema.json"), DefinitionSchema.Write(template));
             return 0;
         }
