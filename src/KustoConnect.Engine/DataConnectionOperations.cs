@@ -319,75 +319,41 @@ namespace KustoConnect.Engine
                 }
             }
 
+            // Every set value in its canonical spelling, each resource id from the identity it was parsed into once (by the
+            // cmdlet or the check above), and each required resource id present.
+            foreach (var property in DataConnectionKinds.Of(connection)?.Settable ?? Array.Empty<DataConnectionProperty>())
+            {
+                property.Canonicalize(connection);
+            }
+
             switch (connection)
             {
                 case EventHubDataConnection hub:
-                    CheckEventHub(hub);
+                    RequireConsumerGroup(hub.ConsumerGroup, "An Event Hub");
                     break;
                 case EventGridDataConnection grid:
-                    CheckEventGrid(grid);
+                    RequireConsumerGroup(grid.ConsumerGroup, "An Event Grid");
                     break;
                 case CosmosDbDataConnection cosmos:
                     CheckCosmosDb(cosmos);
                     break;
+                case IotHubDataConnection iot:
+                    if (string.IsNullOrWhiteSpace(iot.ConsumerGroup))
+                    {
+                        throw new KustoValidationException("MissingConsumerGroup", "An IoT Hub data connection needs a consumer group (e.g. $Default).", "ConsumerGroup");
+                    }
+
+                    if (string.IsNullOrWhiteSpace(iot.SharedAccessPolicyName))
+                    {
+                        throw new KustoValidationException("MissingSharedAccessPolicyName", "An IoT Hub data connection needs the name of a shared access policy with read rights (e.g. iothubowner).", "SharedAccessPolicyName");
+                    }
+
+                    break;
             }
-
-            if (connection is IotHubDataConnection iot)
-            {
-                if (iot.IotHubIdentity == null)
-                {
-                    KustoRules.ParseIotHubResourceId(iot.IotHubResourceId!);
-                }
-
-                if (string.IsNullOrWhiteSpace(iot.ConsumerGroup))
-                {
-                    throw new KustoValidationException("MissingConsumerGroup", "An IoT Hub data connection needs a consumer group (e.g. $Default).", "ConsumerGroup");
-                }
-
-                if (string.IsNullOrWhiteSpace(iot.SharedAccessPolicyName))
-                {
-                    throw new KustoValidationException("MissingSharedAccessPolicyName", "An IoT Hub data connection needs the name of a shared access policy with read rights (e.g. iothubowner).", "SharedAccessPolicyName");
-                }
-
-                if (!string.IsNullOrEmpty(iot.DataFormat))
-                {
-                    iot.DataFormat = KustoRules.NormalizeDataFormat(iot.DataFormat!, DataConnectionKind.IotHub);
-                }
-            }
-        }
-
-        private static void CheckEventHub(EventHubDataConnection hub)
-        {
-            hub.EventHubResourceId = KustoRules.ParseEventHubResourceId(hub.EventHubResourceId!);
-            RequireConsumerGroup(hub.ConsumerGroup, "An Event Hub");
-            hub.DataFormat = string.IsNullOrEmpty(hub.DataFormat) ? hub.DataFormat : KustoRules.NormalizeDataFormat(hub.DataFormat!, DataConnectionKind.EventHub);
-            hub.Compression = string.IsNullOrEmpty(hub.Compression) ? hub.Compression : KustoRules.NormalizeCompression(hub.Compression!);
-            hub.DatabaseRouting = string.IsNullOrEmpty(hub.DatabaseRouting) ? hub.DatabaseRouting : KustoRules.NormalizeDatabaseRouting(hub.DatabaseRouting!);
-            hub.ManagedIdentityResourceId = string.IsNullOrEmpty(hub.ManagedIdentityResourceId)
-                ? hub.ManagedIdentityResourceId
-                : KustoRules.ParseManagedIdentityResourceId(hub.ManagedIdentityResourceId!);
-        }
-
-        private static void CheckEventGrid(EventGridDataConnection grid)
-        {
-            grid.StorageAccountResourceId = KustoRules.ParseStorageAccountResourceId(grid.StorageAccountResourceId!);
-            grid.EventHubResourceId = KustoRules.ParseEventHubResourceId(grid.EventHubResourceId!);
-            RequireConsumerGroup(grid.ConsumerGroup, "An Event Grid");
-            grid.EventGridResourceId = string.IsNullOrEmpty(grid.EventGridResourceId) ? grid.EventGridResourceId : KustoRules.ParseEventGridResourceId(grid.EventGridResourceId!);
-            grid.DataFormat = string.IsNullOrEmpty(grid.DataFormat) ? grid.DataFormat : KustoRules.NormalizeDataFormat(grid.DataFormat!, DataConnectionKind.EventGrid);
-            grid.BlobStorageEventType = string.IsNullOrEmpty(grid.BlobStorageEventType)
-                ? grid.BlobStorageEventType
-                : KustoRules.NormalizeBlobStorageEventType(grid.BlobStorageEventType!);
-            grid.DatabaseRouting = string.IsNullOrEmpty(grid.DatabaseRouting) ? grid.DatabaseRouting : KustoRules.NormalizeDatabaseRouting(grid.DatabaseRouting!);
-            grid.ManagedIdentityResourceId = string.IsNullOrEmpty(grid.ManagedIdentityResourceId)
-                ? grid.ManagedIdentityResourceId
-                : KustoRules.ParseManagedIdentityResourceId(grid.ManagedIdentityResourceId!);
         }
 
         private static void CheckCosmosDb(CosmosDbDataConnection cosmos)
         {
-            cosmos.CosmosDbAccountResourceId = KustoRules.ParseCosmosDbAccountResourceId(cosmos.CosmosDbAccountResourceId!);
-            cosmos.ManagedIdentityResourceId = KustoRules.ParseManagedIdentityResourceId(cosmos.ManagedIdentityResourceId!);
             if (string.IsNullOrWhiteSpace(cosmos.CosmosDbDatabase))
             {
                 throw new KustoValidationException("MissingCosmosDbDatabase", "A Cosmos DB data connection needs the name of the Cosmos DB database.", "CosmosDbDatabase");

@@ -249,7 +249,7 @@ namespace KustoConnect.Engine
         /// <summary>A policy of the hub that grants ServiceConnect (names and rights only are read).</summary>
         private async Task<string> ChooseIotHubPolicyAsync(IotHubDataConnection hub, IOperationObserver? observer, CancellationToken cancellationToken)
         {
-            var hubId = hub.IotHubIdentity ?? ResourceIds.Parse(hub.IotHubResourceId, ResourceIds.IotHub, "IotHubResourceId");
+            var hubId = IotHubDataConnection.Description.Find(nameof(IotHubDataConnection.IotHubResourceId))!.Identity(hub);
             var policies = await _resources.ListIotHubAccessPoliciesAsync(hubId, observer, cancellationToken).ConfigureAwait(false);
             var chosen = IotHubAccessPolicy.ChooseForDataConnection(policies);
             if (chosen == null)

@@ -331,16 +331,23 @@ namespace KustoConnect.Engine
         /// Parses a managed identity resource id: a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities) or a
         /// cluster (Microsoft.Kusto/clusters, for its system-assigned identity). Returns it in canonical casing.
         /// </summary>
-        public static string ParseManagedIdentityResourceId(string? id, string parameterName = "ManagedIdentityResourceId")
+        public static string ParseManagedIdentityResourceId(string? id, string parameterName = "ManagedIdentityResourceId") =>
+            ParseManagedIdentity(id, parameterName).ResourceId;
+
+        /// <summary>
+        /// Parses a managed identity resource id (see <see cref="ParseManagedIdentityResourceId"/>) into its typed identity:
+        /// a user-assigned identity or a cluster.
+        /// </summary>
+        public static ResourceIdentity ParseManagedIdentity(string? id, string parameterName = "ManagedIdentityResourceId")
         {
             if (ResourceIds.TryParse(id, ResourceIds.UserAssignedIdentity, out var identity, out var asIdentity))
             {
-                return identity!.ResourceId;
+                return identity!;
             }
 
             if (ResourceIds.TryParse(id, ResourceIds.Cluster, out var cluster, out _))
             {
-                return cluster!.ResourceId;
+                return cluster!;
             }
 
             throw new KustoValidationException(

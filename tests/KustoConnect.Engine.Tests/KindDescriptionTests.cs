@@ -198,6 +198,68 @@ namespace KustoConnect.Engine.Tests
         }
 
         [Fact]
+        public void Every_resource_id_of_every_kind_is_parsed_once_into_an_identity_that_the_checks_and_the_wire_reuse()
+        {
+            const string Sub = "/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/rg/providers/";
+            var ids = new Dictionary<string, string>
+            {
+                ["IotHubResourceId"] = Sub + "microsoft.devices/iothubs/hub1",
+                ["EventHubResourceId"] = Sub + "microsoft.eventhub/namespaces/ns-one/eventhubs/hub1",
+                ["StorageAccountResourceId"] = Sub + "microsoft.storage/storageaccounts/store1",
+                ["EventGridResourceId"] = Sub + "microsoft.storage/storageaccounts/store1/providers/microsoft.eventgrid/eventsubscriptions/sub1",
+                ["CosmosDbAccountResourceId"] = Sub + "microsoft.documentdb/databaseaccounts/cosmos1",
+                ["ManagedIdentityResourceId"] = Sub + "microsoft.managedidentity/userassignedidentities/identity1",
+            };
+            var seen = new HashSet<string>();
+            foreach (var kind in DataConnectionKinds.All)
+            {
+                foreach (var property in kind.Settable.Where(p => p.IsResourceId))
+                {
+                    seen.Add(property.Name);
+                    var model = kind.NewModel();
+                    property.Assign(model, ids[property.Name]);
+
+                    var identity = property.IdentityOf(model);
+                    Assert.NotNull(identity);
+                    Assert.Same(identity, model.IdentityOf(property.Name));
+                    Assert.Equal(identity!.ResourceId, property.GetValue(model));
+                    Assert.NotEqual(ids[property.Name], identity.ResourceId); // the canonical spelling is what is sent
+
+                    // The check before sending, the canonical form and the identity asked by a workflow reuse it.
+                    property.Check(model);
+                    property.Canonicalize(model);
+                    Assert.Same(identity, property.Identity(model));
+                    Assert.Contains("\"" + identity.ResourceId + "\"", DataConnectionJson.WriteProperties(model).ToString(), StringComparison.Ordinal);
+
+                    // Another value is parsed again, and an invalid one is refused by the check.
+                    property.SetValue(model, ids[property.Name].Replace("1", "2", StringComparison.Ordinal));
+                    Assert.Null(property.IdentityOf(model));
+                    Assert.NotSame(identity, property.Identity(model));
+                    property.SetValue(model, "not-an-id");
+                    Assert.Throws<KustoValidationException>(() => property.Check(model));
+                }
+            }
+
+            Assert.Equal(ids.Keys.OrderBy(n => n), seen.OrderBy(n => n));
+        }
+
+        [Fact]
+        public void A_model_read_from_the_service_has_its_ids_parsed_by_its_first_check_only()
+        {
+            var model = (EventHubDataConnection)EventHubDataConnection.Description.NewModel();
+            model.EventHubResourceId = "/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/rg/providers/Microsoft.EventHub/namespaces/ns-one/eventhubs/hub1";
+            Assert.Null(model.IdentityOf("EventHubResourceId"));
+
+            KustoRules.ValidateDefinition(model);
+
+            var identity = model.IdentityOf("EventHubResourceId");
+            Assert.NotNull(identity);
+            KustoRules.ValidateDefinition(model);
+            Assert.Same(identity, model.IdentityOf("EventHubResourceId"));
+            Assert.Null(model.IdentityOf("ConsumerGroup"));
+        }
+
+        [Fact]
         public void Properties_are_found_by_model_name_or_parameter_name()
         {
             var list = IotHubDataConnection.Description.Find("EventSystemProperty");

@@ -42,6 +42,17 @@ namespace KustoConnect.Engine
         /// <summary>The discriminator sent as "kind": "IotHub", "EventHub", ...</summary>
         public abstract string Kind { get; }
 
+        /// <summary>
+        /// The typed identity of the resource id property <paramref name="propertyName"/> (e.g. "EventHubResourceId"), parsed
+        /// once when it was set or checked (<see cref="DataConnectionProperty.IdentityOf"/>); null when it is unset, not yet
+        /// parsed, changed since, or not a resource id.
+        /// </summary>
+        public ResourceIdentity? IdentityOf(string propertyName) => DataConnectionKinds.Of(this)?.Find(propertyName)?.IdentityOf(this);
+
+        /// <summary>The resource ids parsed on this model, by property name, with the text each was parsed from.</summary>
+        internal Dictionary<string, (string Text, ResourceIdentity Identity)> Identities { get; } =
+            new Dictionary<string, (string Text, ResourceIdentity Identity)>(StringComparer.Ordinal);
+
         /// <inheritdoc />
         public override string ToString() => Kind + " data connection '" + (Name ?? "(unnamed)") + "'";
     }
@@ -54,13 +65,7 @@ namespace KustoConnect.Engine
             "IotHub",
             "IoT Hub",
             () => new IotHubDataConnection(),
-            Text<IotHubDataConnection>("IotHubResourceId", "iotHubResourceId", "The resource id of the IoT hub (any casing of its segments).", c => c.IotHubResourceId, (c, v) => c.IotHubResourceId = v, new DataConnectionProperty.PropertyOptions
-            {
-                Required = true,
-                Rule = (v, p) => KustoRules.ParseIotHubResourceId(v, p).ResourceId,
-                ParseInto = (c, v) => ((IotHubDataConnection)c).IotHubIdentity = ResourceIds.Parse(v, ResourceIds.IotHub, "IotHubResourceId"),
-                AlreadyChecked = c => ((IotHubDataConnection)c).IotHubIdentity != null,
-            }),
+            Text<IotHubDataConnection>("IotHubResourceId", "iotHubResourceId", "The resource id of the IoT hub (any casing of its segments).", c => c.IotHubResourceId, (c, v) => c.IotHubResourceId = v, Identity(ResourceIds.IotHub, required: true)),
             Text<IotHubDataConnection>("ConsumerGroup", "consumerGroup", "The hub's consumer group the connection reads with.", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
             Text<IotHubDataConnection>("TableName", "tableName", "The table that receives the data (or leave it to each message's properties).", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
             Text<IotHubDataConnection>("MappingRuleName", "mappingRuleName", "The ingestion mapping of the table.", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
@@ -73,31 +78,23 @@ namespace KustoConnect.Engine
         /// <inheritdoc />
         public override string Kind => Description.ArmKind;
 
-        private string? _iotHubResourceId;
-        private ResourceIdentity? _iotHubIdentity;
-
-        /// <summary>The resource id of the IoT hub (setting it drops <see cref="IotHubIdentity"/>: the text is checked again before sending).</summary>
-        public string? IotHubResourceId
-        {
-            get => _iotHubResourceId;
-            set
-            {
-                _iotHubResourceId = value;
-                _iotHubIdentity = null;
-            }
-        }
+        /// <summary>The resource id of the IoT hub.</summary>
+        public string? IotHubResourceId { get; set; }
 
         /// <summary>
-        /// The IoT hub, parsed once (by <see cref="ResourceIds.Parse"/>): setting it sets <see cref="IotHubResourceId"/> to
-        /// its canonical id, and the checks before sending, the policy choice and the listkeys request use it as it is.
+        /// The IoT hub, parsed once (<see cref="DataConnection.IdentityOf"/>); setting it sets <see cref="IotHubResourceId"/>
+        /// to its canonical id. The checks before sending, the policy choice and the listkeys request use it as it is.
         /// </summary>
         public ResourceIdentity? IotHubIdentity
         {
-            get => _iotHubIdentity;
+            get => IdentityOf(nameof(IotHubResourceId));
             set
             {
-                _iotHubIdentity = value;
-                _iotHubResourceId = value?.ResourceId;
+                IotHubResourceId = value?.ResourceId;
+                if (value != null)
+                {
+                    Identities[nameof(IotHubResourceId)] = (value.ResourceId, value);
+                }
             }
         }
 
@@ -134,7 +131,7 @@ namespace KustoConnect.Engine
             "EventHub",
             "Event Hub",
             () => new EventHubDataConnection(),
-            Text<EventHubDataConnection>("EventHubResourceId", "eventHubResourceId", "The resource id of the event hub (Microsoft.EventHub/namespaces/{namespace}/eventhubs/{hub}; any casing).", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Rule((v, p) => KustoRules.ParseEventHubResourceId(v, p), required: true)),
+            Text<EventHubDataConnection>("EventHubResourceId", "eventHubResourceId", "The resource id of the event hub (Microsoft.EventHub/namespaces/{namespace}/eventhubs/{hub}; any casing).", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Identity(ResourceIds.EventHub, required: true)),
             Text<EventHubDataConnection>("ConsumerGroup", "consumerGroup", "The event hub's consumer group the connection reads with.", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
             Text<EventHubDataConnection>("TableName", "tableName", "The table that receives the data (or leave it to each event's properties).", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
             Text<EventHubDataConnection>("MappingRuleName", "mappingRuleName", "The ingestion mapping of the table.", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
@@ -191,9 +188,9 @@ namespace KustoConnect.Engine
             "EventGrid",
             "Event Grid",
             () => new EventGridDataConnection(),
-            Text<EventGridDataConnection>("StorageAccountResourceId", "storageAccountResourceId", "The resource id of the storage account whose blobs are ingested.", c => c.StorageAccountResourceId, (c, v) => c.StorageAccountResourceId = v, Rule((v, p) => KustoRules.ParseStorageAccountResourceId(v, p), required: true)),
-            Text<EventGridDataConnection>("EventGridResourceId", "eventGridResourceId", "The resource id of the Event Grid subscription ({storage account id}/providers/Microsoft.EventGrid/eventSubscriptions/{name}).", c => c.EventGridResourceId, (c, v) => c.EventGridResourceId = v, Rule((v, p) => KustoRules.ParseEventGridResourceId(v, p))),
-            Text<EventGridDataConnection>("EventHubResourceId", "eventHubResourceId", "The resource id of the event hub that receives the Event Grid notifications.", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Rule((v, p) => KustoRules.ParseEventHubResourceId(v, p), required: true)),
+            Text<EventGridDataConnection>("StorageAccountResourceId", "storageAccountResourceId", "The resource id of the storage account whose blobs are ingested.", c => c.StorageAccountResourceId, (c, v) => c.StorageAccountResourceId = v, Identity(ResourceIds.StorageAccount, required: true)),
+            Text<EventGridDataConnection>("EventGridResourceId", "eventGridResourceId", "The resource id of the Event Grid subscription ({storage account id}/providers/Microsoft.EventGrid/eventSubscriptions/{name}).", c => c.EventGridResourceId, (c, v) => c.EventGridResourceId = v, Identity(ResourceIds.EventGridSubscription)),
+            Text<EventGridDataConnection>("EventHubResourceId", "eventHubResourceId", "The resource id of the event hub that receives the Event Grid notifications.", c => c.EventHubResourceId, (c, v) => c.EventHubResourceId = v, Identity(ResourceIds.EventHub, required: true)),
             Text<EventGridDataConnection>("ConsumerGroup", "consumerGroup", "The event hub's consumer group the connection reads with.", c => c.ConsumerGroup, (c, v) => c.ConsumerGroup = v, Common.ConsumerGroup()),
             Text<EventGridDataConnection>("TableName", "tableName", "The table that receives the data (or leave it to each blob's metadata).", c => c.TableName, (c, v) => c.TableName = v, Common.Table()),
             Text<EventGridDataConnection>("MappingRuleName", "mappingRuleName", "The ingestion mapping of the table.", c => c.MappingRuleName, (c, v) => c.MappingRuleName = v, Common.Mapping()),
@@ -252,7 +249,7 @@ namespace KustoConnect.Engine
             "CosmosDb",
             "Cosmos DB",
             () => new CosmosDbDataConnection(),
-            Text<CosmosDbDataConnection>("CosmosDbAccountResourceId", "cosmosDbAccountResourceId", "The resource id of the Cosmos DB account (Microsoft.DocumentDB/databaseAccounts/{name}; any casing).", c => c.CosmosDbAccountResourceId, (c, v) => c.CosmosDbAccountResourceId = v, Rule((v, p) => KustoRules.ParseCosmosDbAccountResourceId(v, p), required: true)),
+            Text<CosmosDbDataConnection>("CosmosDbAccountResourceId", "cosmosDbAccountResourceId", "The resource id of the Cosmos DB account (Microsoft.DocumentDB/databaseAccounts/{name}; any casing).", c => c.CosmosDbAccountResourceId, (c, v) => c.CosmosDbAccountResourceId = v, Identity(ResourceIds.CosmosDbAccount, required: true)),
             Text<CosmosDbDataConnection>("CosmosDbDatabase", "cosmosDbDatabase", "The Cosmos DB (SQL) database.", c => c.CosmosDbDatabase, (c, v) => c.CosmosDbDatabase = v, Name((v, p) => KustoRules.ValidateCosmosDbDatabase(v, p), required: true)),
             Text<CosmosDbDataConnection>("CosmosDbContainer", "cosmosDbContainer", "The container whose documents are ingested.", c => c.CosmosDbContainer, (c, v) => c.CosmosDbContainer = v, Name((v, p) => KustoRules.ValidateCosmosDbContainer(v, p), required: true)),
             Text<CosmosDbDataConnection>("TableName", "tableName", "The table that receives the data.", c => c.TableName, (c, v) => c.TableName = v, Common.Table(required: true)),

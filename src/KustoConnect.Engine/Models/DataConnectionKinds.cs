@@ -111,6 +111,14 @@ namespace KustoConnect.Engine
         internal static DataConnectionProperty.PropertyOptions Rule(Func<string, string, string> rule, bool required = false, bool clearable = false, IEnumerable<string>? completion = null) =>
             new DataConnectionProperty.PropertyOptions { Rule = rule, Required = required, Clearable = clearable, CompletionValues = completion };
 
+        /// <summary>The options of a resource id of <paramref name="kind"/>: parsed once into its typed identity, sent in its canonical spelling.</summary>
+        internal static DataConnectionProperty.PropertyOptions Identity(ResourceIdKind kind, bool required = false) =>
+            Identity((v, p) => ResourceIds.Parse(v, kind, p), required);
+
+        /// <summary>The options of a resource id parsed by <paramref name="parse"/>.</summary>
+        internal static DataConnectionProperty.PropertyOptions Identity(Func<string, string, ResourceIdentity> parse, bool required = false) =>
+            new DataConnectionProperty.PropertyOptions { Identity = parse, Rule = (v, p) => parse(v, p).ResourceId, Required = required };
+
         /// <summary>The options of a property whose only values are <paramref name="values"/>, normalized by <paramref name="rule"/>.</summary>
         internal static DataConnectionProperty.PropertyOptions OneOf(IEnumerable<string> values, Func<string, string> rule) =>
             new DataConnectionProperty.PropertyOptions { Rule = (v, p) => rule(v), CompletionValues = values, Enumeration = true };
@@ -147,7 +155,7 @@ namespace KustoConnect.Engine
             internal static DataConnectionProperty.PropertyOptions DatabaseRouting() => OneOf(KustoRules.DatabaseRoutings, KustoRules.NormalizeDatabaseRouting);
 
             internal static DataConnectionProperty.PropertyOptions ManagedIdentity(bool required = false) =>
-                Rule((v, p) => KustoRules.ParseManagedIdentityResourceId(v, p), required);
+                Identity(KustoRules.ParseManagedIdentity, required);
 
             internal static DataConnectionProperty.PropertyOptions EventSystemProperties(IEnumerable<string> documented) =>
                 new DataConnectionProperty.PropertyOptions

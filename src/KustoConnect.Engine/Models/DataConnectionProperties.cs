@@ -33,8 +33,7 @@ namespace KustoConnect.Engine
         private readonly Func<DataConnection, object?> _get;
         private readonly Action<DataConnection, object?> _set;
         private readonly Func<string, string, string>? _rule;
-        private readonly Action<DataConnection, string>? _parseInto;
-        private readonly Func<DataConnection, bool>? _alreadyChecked;
+        private readonly Func<string, string, ResourceIdentity>? _identity;
 
         internal DataConnectionProperty(
             string name,
@@ -65,8 +64,7 @@ namespace KustoConnect.Engine
             Aliases = Array.AsReadOnly((options.Aliases ?? Array.Empty<string>()).ToArray());
             DefaultValue = options.DefaultValue;
             _rule = options.Rule;
-            _parseInto = options.ParseInto;
-            _alreadyChecked = options.AlreadyChecked;
+            _identity = options.Identity;
         }
 
         /// <summary>The model's (and the output type's) name, e.g. "TableName".</summary>
@@ -126,8 +124,8 @@ namespace KustoConnect.Engine
             _set(connection, value is IEnumerable<string> list && !(value is string) ? new List<string>(list) : value);
 
         /// <summary>
-        /// Sets a value a user gave (a cmdlet parameter): checked and normalized by <see cref="Normalize"/>, and, for a
-        /// resource id that the model keeps parsed (the IoT hub), parsed once into the model's typed identity. Null leaves
+        /// Sets a value a user gave (a cmdlet parameter): checked and normalized by <see cref="Normalize"/>; a resource id
+        /// is parsed once into its typed identity (<see cref="IdentityOf"/>) and set in its canonical spelling. Null leaves
         /// the property as it is. Throws <see cref="KustoValidationException"/>.
         /// </summary>
         public void Assign(DataConnection connection, object? value)
@@ -142,9 +140,9 @@ namespace KustoConnect.Engine
                 return;
             }
 
-            if (_parseInto != null && value is string text && !IsUnset(text))
+            if (_identity != null && value is string text && !IsUnset(text))
             {
-                _parseInto(connection, text);
+                _set(connection, Identify(connection, text, Name).ResourceId);
                 return;
             }
 
@@ -273,8 +271,18 @@ namespace KustoConnect.Engine
                 throw new ArgumentNullException(nameof(connection));
             }
 
-            if (ReadOnly || (_alreadyChecked != null && _alreadyChecked(connection)))
+            if (ReadOnly)
             {
+                return;
+            }
+
+            if (_identity != null)
+            {
+                if (_get(connection) is string id && id.Length > 0)
+                {
+                    Identify(connection, id, ParameterName);
+                }
+
                 return;
             }
 
@@ -291,6 +299,93 @@ namespace KustoConnect.Engine
 
                     break;
             }
+        }
+
+        /// <summary>True for a resource id, which is parsed into a typed identity (<see cref="IdentityOf"/>).</summary>
+        public bool IsResourceId => _identity != null;
+
+        /// <summary>
+        /// The typed identity of this resource id property on <paramref name="connection"/>, as parsed when the value was
+        /// set or checked, while the value is still the text that was parsed (or its canonical spelling); null when the
+        /// property is not a resource id, is unset, or was changed since.
+        /// </summary>
+        public ResourceIdentity? IdentityOf(DataConnection connection)
+        {
+            if (connection == null)
+            {
+                throw new ArgumentNullException(nameof(connection));
+            }
+
+            return _identity != null && _get(connection) is string text && connection.Identities.TryGetValue(Name, out var parsed)
+                && (string.Equals(parsed.Text, text, StringComparison.Ordinal) || string.Equals(parsed.Identity.ResourceId, text, StringComparison.Ordinal))
+                ? parsed.Identity
+                : null;
+        }
+
+        /// <summary>
+        /// The typed identity of this resource id property on <paramref name="connection"/>: the one parsed already
+        /// (<see cref="IdentityOf"/>), or parsed now and kept on the model. Throws <see cref="KustoValidationException"/>
+        /// when the value is unset or not a valid id, and <see cref="InvalidOperationException"/> for a property that is
+        /// not a resource id.
+        /// </summary>
+        public ResourceIdentity Identity(DataConnection connection)
+        {
+            if (connection == null)
+            {
+                throw new ArgumentNullException(nameof(connection));
+            }
+
+            if (_identity == null)
+            {
+                throw new InvalidOperationException(Name + " is not a resource id.");
+            }
+
+            return IdentityOf(connection) ?? Identify(connection, (string?)_get(connection)!, Name);
+        }
+
+        /// <summary>
+        /// Before sending: every set value in its canonical spelling (a resource id from its identity, parsed now only if it
+        /// was not yet; formats and enumerations as the service spells them). A required resource id that is unset is
+        /// refused by its parser. Lists are left as they are. Throws <see cref="KustoValidationException"/>.
+        /// </summary>
+        public void Canonicalize(DataConnection connection)
+        {
+            if (connection == null)
+            {
+                throw new ArgumentNullException(nameof(connection));
+            }
+
+            if (ReadOnly || Type != DataConnectionPropertyType.String)
+            {
+                return;
+            }
+
+            var text = (string?)_get(connection);
+            if (_identity != null)
+            {
+                if (!string.IsNullOrEmpty(text) || Required)
+                {
+                    _set(connection, Identify(connection, text!, Name).ResourceId);
+                }
+            }
+            else if (!string.IsNullOrEmpty(text) && _rule != null)
+            {
+                _set(connection, _rule(text!, Name));
+            }
+        }
+
+        /// <summary>The identity of <paramref name="text"/>: the one already parsed for it, or parsed now and kept on the model.</summary>
+        private ResourceIdentity Identify(DataConnection connection, string text, string parameterName)
+        {
+            var known = IdentityOf(connection);
+            if (known != null && string.Equals((string?)_get(connection), text, StringComparison.Ordinal))
+            {
+                return known;
+            }
+
+            var identity = _identity!(text, parameterName);
+            connection.Identities[Name] = (text, identity);
+            return identity;
         }
 
         /// <summary>The value as a person reads it (lists comma-separated, dates ISO 8601 UTC); null when unset.</summary>
@@ -365,11 +460,8 @@ namespace KustoConnect.Engine
             /// <summary>(value, parameter name) to the canonical value, or a <see cref="KustoValidationException"/> naming the parameter.</summary>
             public Func<string, string, string>? Rule { get; set; }
 
-            /// <summary>Sets a user's value by parsing it into the model's typed identity (instead of the rule and the setter).</summary>
-            public Action<DataConnection, string>? ParseInto { get; set; }
-
-            /// <summary>True when the model already holds the value parsed, so the check before sending is skipped.</summary>
-            public Func<DataConnection, bool>? AlreadyChecked { get; set; }
+            /// <summary>(value, parameter name) to the resource id's typed identity, for a resource id property.</summary>
+            public Func<string, string, ResourceIdentity>? Identity { get; set; }
         }
     }
 
