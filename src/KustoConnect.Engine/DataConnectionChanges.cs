@@ -15,6 +15,10 @@ namespace KustoConnect.Engine
         private readonly Dictionary<string, object?> _values = new Dictionary<string, object?>(StringComparer.OrdinalIgnoreCase);
         private readonly List<string> _order = new List<string>();
 
+        /// <summary>The resource ids <see cref="Check"/> parsed, by parameter name (each with the text it came from), for <see cref="Build"/> to reuse.</summary>
+        private readonly Dictionary<string, (string Text, ResourceIdentity Identity)> _identities =
+            new Dictionary<string, (string Text, ResourceIdentity Identity)>(StringComparer.OrdinalIgnoreCase);
+
         /// <summary>Changes for a connection of <paramref name="kind"/>, or of a kind to learn from the connection (null).</summary>
         /// <param name="kind">IotHub, EventHub, EventGrid, CosmosDb (any casing), or null.</param>
         public DataConnectionChanges(string? kind = null)
@@ -105,7 +109,13 @@ namespace KustoConnect.Engine
             {
                 if (_values.TryGetValue(property.ParameterName, out var value))
                 {
-                    property.SetValue(model, property.Normalize(Canonical(property, value, description, warn), model.Kind));
+                    if (_identities.TryGetValue(property.ParameterName, out var parsed))
+                    {
+                        model.Identities[property.Name] = parsed;
+                    }
+
+                    // Checked and normalized by the property's rule; a resource id as the identity Check parsed.
+                    property.Assign(model, Canonical(property, value, description, warn));
                 }
             }
 
@@ -130,6 +140,11 @@ namespace KustoConnect.Engine
                         var model = kind.NewModel();
                         property.SetValue(model, Canonical(property, _values[name], kind, _ => { }));
                         property.Check(model);
+                        if (property.IdentityOf(model) != null)
+                        {
+                            _identities[name] = model.Identities[property.Name];
+                        }
+
                         refusal = null;
                         break;
                     }

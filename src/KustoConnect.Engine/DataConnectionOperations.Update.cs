@@ -99,7 +99,8 @@ namespace KustoConnect.Engine
                 var value = property.GetValue(changes);
                 if (value != null)
                 {
-                    property.SetValue(changes, property.Normalize(value, changes.Kind));
+                    // Normalized by the property's rule; a resource id Build already parsed is taken as it is.
+                    property.Assign(changes, value);
                 }
             }
         }

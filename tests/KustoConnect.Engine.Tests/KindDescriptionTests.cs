@@ -260,6 +260,23 @@ namespace KustoConnect.Engine.Tests
         }
 
         [Fact]
+        public void An_update_s_resource_id_is_parsed_by_its_check_and_reused_by_the_patch_it_builds()
+        {
+            var changes = new DataConnectionChanges("EventHub");
+            changes.Set("ManagedIdentityResourceId", "/subscriptions/12345678-1234-1234-1234-123456789098/resourceGroups/rg/providers/microsoft.managedidentity/userassignedidentities/identity1");
+            changes.Check();
+
+            var first = changes.Build("EventHub", _ => { });
+            var second = changes.Build("EventHub", _ => { });
+
+            var identity = first.IdentityOf("ManagedIdentityResourceId");
+            Assert.NotNull(identity);
+            Assert.Same(identity, second.IdentityOf("ManagedIdentityResourceId"));
+            Assert.Equal(identity!.ResourceId, ((EventHubDataConnection)first).ManagedIdentityResourceId);
+            Assert.Contains("Microsoft.ManagedIdentity/userAssignedIdentities/identity1", identity.ResourceId, StringComparison.Ordinal);
+        }
+
+        [Fact]
         public void Properties_are_found_by_model_name_or_parameter_name()
         {
             var list = IotHubDataConnection.Description.Find("EventSystemProperty");

@@ -374,17 +374,17 @@ namespace KustoConnect.Engine
             }
         }
 
-        /// <summary>The identity of <paramref name="text"/>: the one already parsed for it, or parsed now and kept on the model.</summary>
+        /// <summary>The identity of <paramref name="text"/>: the one already parsed from it (or to it), or parsed now and kept on the model.</summary>
         private ResourceIdentity Identify(DataConnection connection, string text, string parameterName)
         {
-            var known = IdentityOf(connection);
-            if (known != null && string.Equals((string?)_get(connection), text, StringComparison.Ordinal))
+            if (text != null && connection.Identities.TryGetValue(Name, out var parsed)
+                && (string.Equals(parsed.Text, text, StringComparison.Ordinal) || string.Equals(parsed.Identity.ResourceId, text, StringComparison.Ordinal)))
             {
-                return known;
+                return parsed.Identity;
             }
 
-            var identity = _identity!(text, parameterName);
-            connection.Identities[Name] = (text, identity);
+            var identity = _identity!(text!, parameterName);
+            connection.Identities[Name] = (text!, identity);
             return identity;
         }
 
