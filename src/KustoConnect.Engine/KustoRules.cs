@@ -301,42 +301,10 @@ namespace KustoConnect.Engine
             return canonical;
         }
 
-        /// <summary>Parses an IoT hub resource id (any casing of its segments, <see cref="ResourceIds.IotHub"/>) and returns its canonical parts.</summary>
-        public static ResourceIdParts ParseIotHubResourceId(string? id, string parameterName = "IotHubResourceId")
-        {
-            var identity = ResourceIds.Parse(id, ResourceIds.IotHub, parameterName);
-            return new ResourceIdParts(identity.SubscriptionId, identity.ResourceGroupName, identity.ProviderNamespace, identity.Types[0], identity.Name);
-        }
-
-        /// <summary>Parses an event hub resource id (Microsoft.EventHub/namespaces/{ns}/eventhubs/{hub}); returns it in canonical casing.</summary>
-        public static string ParseEventHubResourceId(string? id, string parameterName = "EventHubResourceId") =>
-            ResourceIds.Parse(id, ResourceIds.EventHub, parameterName).ResourceId;
-
-        /// <summary>Parses a storage account resource id (Microsoft.Storage/storageAccounts/{name}); returns it in canonical casing.</summary>
-        public static string ParseStorageAccountResourceId(string? id, string parameterName = "StorageAccountResourceId") =>
-            ResourceIds.Parse(id, ResourceIds.StorageAccount, parameterName).ResourceId;
-
-        /// <summary>Parses a Cosmos DB account resource id (Microsoft.DocumentDB/databaseAccounts/{name}); returns it in canonical casing.</summary>
-        public static string ParseCosmosDbAccountResourceId(string? id, string parameterName = "CosmosDbAccountResourceId") =>
-            ResourceIds.Parse(id, ResourceIds.CosmosDbAccount, parameterName).ResourceId;
-
         /// <summary>
-        /// Parses an Event Grid subscription resource id (an extension resource: {scope}/providers/Microsoft.EventGrid/eventSubscriptions/{name},
-        /// the scope itself a valid resource id); returns it in canonical casing.
-        /// </summary>
-        public static string ParseEventGridResourceId(string? id, string parameterName = "EventGridResourceId") =>
-            ResourceIds.Parse(id, ResourceIds.EventGridSubscription, parameterName).ResourceId;
-
-        /// <summary>
-        /// Parses a managed identity resource id: a user-assigned identity (Microsoft.ManagedIdentity/userAssignedIdentities) or a
-        /// cluster (Microsoft.Kusto/clusters, for its system-assigned identity). Returns it in canonical casing.
-        /// </summary>
-        public static string ParseManagedIdentityResourceId(string? id, string parameterName = "ManagedIdentityResourceId") =>
-            ParseManagedIdentity(id, parameterName).ResourceId;
-
-        /// <summary>
-        /// Parses a managed identity resource id (see <see cref="ParseManagedIdentityResourceId"/>) into its typed identity:
-        /// a user-assigned identity or a cluster.
+        /// Parses a managed identity resource id into its typed identity: a user-assigned identity
+        /// (Microsoft.ManagedIdentity/userAssignedIdentities) or a cluster (Microsoft.Kusto/clusters, for its system-assigned
+        /// identity), in canonical casing. The other resource ids have one kind each: <see cref="ResourceIds.Parse"/>.
         /// </summary>
         public static ResourceIdentity ParseManagedIdentity(string? id, string parameterName = "ManagedIdentityResourceId")
         {
@@ -402,42 +370,5 @@ namespace KustoConnect.Engine
 
         private static KustoValidationException Invalid(string errorId, string format, string? value, string parameterName) =>
             new KustoValidationException(errorId, string.Format(CultureInfo.InvariantCulture, format, Show(value)), parameterName);
-    }
-
-    /// <summary>The canonical parts of an ARM resource id.</summary>
-    public sealed class ResourceIdParts
-    {
-        /// <summary>The parts of the id (already checked and in canonical casing).</summary>
-        public ResourceIdParts(string subscriptionId, string resourceGroupName, string providerNamespace, string resourceType, string name)
-        {
-            SubscriptionId = subscriptionId;
-            ResourceGroupName = resourceGroupName;
-            ProviderNamespace = providerNamespace;
-            ResourceType = resourceType;
-            Name = name;
-            ResourceId = "/subscriptions/" + subscriptionId + "/resourceGroups/" + resourceGroupName + "/providers/" + providerNamespace + "/"
-                + resourceType + "/" + name;
-        }
-
-        /// <summary>The subscription GUID.</summary>
-        public string SubscriptionId { get; }
-
-        /// <summary>The resource group.</summary>
-        public string ResourceGroupName { get; }
-
-        /// <summary>e.g. "Microsoft.Devices".</summary>
-        public string ProviderNamespace { get; }
-
-        /// <summary>e.g. "IotHubs".</summary>
-        public string ResourceType { get; }
-
-        /// <summary>The resource's name (the last segment).</summary>
-        public string Name { get; }
-
-        /// <summary>The id in canonical casing.</summary>
-        public string ResourceId { get; }
-
-        /// <inheritdoc />
-        public override string ToString() => ResourceId;
     }
 }

@@ -227,23 +227,23 @@ namespace KustoConnect.Engine.Tests
         {
             if (valid)
             {
-                Assert.Equal(Hub, KustoRules.ParseEventHubResourceId(id));
+                Assert.Equal(Hub, ResourceIds.Parse(id, ResourceIds.EventHub, "EventHubResourceId").ResourceId);
             }
             else
             {
-                Assert.Equal("InvalidEventHubResourceId", Assert.Throws<KustoValidationException>(() => KustoRules.ParseEventHubResourceId(id)).ErrorId);
+                Assert.Equal("InvalidEventHubResourceId", Assert.Throws<KustoValidationException>(() => ResourceIds.Parse(id, ResourceIds.EventHub, "EventHubResourceId").ResourceId).ErrorId);
             }
         }
 
         [Fact]
         public void Managed_identities_may_be_user_assigned_or_the_cluster_itself()
         {
-            Assert.Equal(Identity, KustoRules.ParseManagedIdentityResourceId(Identity));
+            Assert.Equal(Identity, KustoRules.ParseManagedIdentity(Identity).ResourceId);
             var cluster = Sub + "Microsoft.Kusto/clusters/mycluster";
-            Assert.Equal(cluster, KustoRules.ParseManagedIdentityResourceId(cluster));
+            Assert.Equal(cluster, KustoRules.ParseManagedIdentity(cluster).ResourceId);
             Assert.Equal(
                 "InvalidManagedIdentityResourceId",
-                Assert.Throws<KustoValidationException>(() => KustoRules.ParseManagedIdentityResourceId(Hub)).ErrorId);
+                Assert.Throws<KustoValidationException>(() => KustoRules.ParseManagedIdentity(Hub).ResourceId).ErrorId);
         }
 
         [Theory]

@@ -123,7 +123,7 @@ namespace KustoConnect.Engine.Tests
         [InlineData("MICROSOFT.DEVICES/IOTHUBS/mykustoiothub")]
         public void Iot_hub_ids_are_accepted_in_any_casing_and_returned_canonical(string tail)
         {
-            var parts = KustoRules.ParseIotHubResourceId(Sub.Replace("resourceGroups", "ResourceGroups", StringComparison.Ordinal) + tail);
+            var parts = ResourceIds.Parse(Sub.Replace("resourceGroups", "ResourceGroups", StringComparison.Ordinal) + tail, ResourceIds.IotHub, "IotHubResourceId");
             Assert.Equal(Sub + "Microsoft.Devices/IotHubs/mykustoiothub", parts.ResourceId);
         }
 
@@ -143,7 +143,7 @@ namespace KustoConnect.Engine.Tests
         [InlineData("Microsoft.Devices/./IotHubs/hub")]
         public void Iot_hub_ids_that_are_not_exactly_an_iot_hub_are_refused(string tail)
         {
-            var e = Assert.Throws<KustoValidationException>(() => KustoRules.ParseIotHubResourceId(Sub + tail));
+            var e = Assert.Throws<KustoValidationException>(() => ResourceIds.Parse(Sub + tail, ResourceIds.IotHub, "IotHubResourceId"));
             Assert.Equal("InvalidIotHubResourceId", e.ErrorId);
             Assert.Equal("IotHubResourceId", e.ParameterName);
         }
@@ -154,7 +154,7 @@ namespace KustoConnect.Engine.Tests
         [InlineData("subscriptions/" + DefaultWorld.SubscriptionId + "/resourceGroups/testrg/providers/Microsoft.Devices/IotHubs/hub")]
         [InlineData("/subscriptions/" + DefaultWorld.SubscriptionId + "/providers/Microsoft.Devices/IotHubs/hub")]
         public void Iot_hub_ids_with_a_bad_prefix_are_refused(string id) =>
-            Assert.Equal("InvalidIotHubResourceId", Assert.Throws<KustoValidationException>(() => KustoRules.ParseIotHubResourceId(id)).ErrorId);
+            Assert.Equal("InvalidIotHubResourceId", Assert.Throws<KustoValidationException>(() => ResourceIds.Parse(id, ResourceIds.IotHub, "IotHubResourceId")).ErrorId);
 
         [Theory]
         [InlineData("Microsoft.Kusto/clusters/mykustocluster/databases/mykustodatabase/dataConnections/..")]
@@ -204,11 +204,11 @@ namespace KustoConnect.Engine.Tests
         {
             if (valid)
             {
-                Assert.Equal(Sub + tail, KustoRules.ParseEventGridResourceId(Sub + tail));
+                Assert.Equal(Sub + tail, ResourceIds.Parse(Sub + tail, ResourceIds.EventGridSubscription, "EventGridResourceId").ResourceId);
             }
             else
             {
-                Assert.Equal("InvalidEventGridResourceId", Assert.Throws<KustoValidationException>(() => KustoRules.ParseEventGridResourceId(Sub + tail)).ErrorId);
+                Assert.Equal("InvalidEventGridResourceId", Assert.Throws<KustoValidationException>(() => ResourceIds.Parse(Sub + tail, ResourceIds.EventGridSubscription, "EventGridResourceId").ResourceId).ErrorId);
             }
         }
 
@@ -221,11 +221,11 @@ namespace KustoConnect.Engine.Tests
         {
             if (valid)
             {
-                Assert.Equal(Sub + tail, KustoRules.ParseManagedIdentityResourceId(Sub + tail));
+                Assert.Equal(Sub + tail, KustoRules.ParseManagedIdentity(Sub + tail).ResourceId);
             }
             else
             {
-                Assert.Equal("InvalidManagedIdentityResourceId", Assert.Throws<KustoValidationException>(() => KustoRules.ParseManagedIdentityResourceId(Sub + tail)).ErrorId);
+                Assert.Equal("InvalidManagedIdentityResourceId", Assert.Throws<KustoValidationException>(() => KustoRules.ParseManagedIdentity(Sub + tail).ResourceId).ErrorId);
             }
         }
 
@@ -237,9 +237,9 @@ namespace KustoConnect.Engine.Tests
         {
             Exception e = errorId switch
             {
-                "InvalidStorageAccountResourceId" => Assert.Throws<KustoValidationException>(() => KustoRules.ParseStorageAccountResourceId(Sub + tail)),
-                "InvalidCosmosDbAccountResourceId" => Assert.Throws<KustoValidationException>(() => KustoRules.ParseCosmosDbAccountResourceId(Sub + tail)),
-                _ => Assert.Throws<KustoValidationException>(() => KustoRules.ParseEventHubResourceId(Sub + tail)),
+                "InvalidStorageAccountResourceId" => Assert.Throws<KustoValidationException>(() => ResourceIds.Parse(Sub + tail, ResourceIds.StorageAccount, "StorageAccountResourceId").ResourceId),
+                "InvalidCosmosDbAccountResourceId" => Assert.Throws<KustoValidationException>(() => ResourceIds.Parse(Sub + tail, ResourceIds.CosmosDbAccount, "CosmosDbAccountResourceId").ResourceId),
+                _ => Assert.Throws<KustoValidationException>(() => ResourceIds.Parse(Sub + tail, ResourceIds.EventHub, "EventHubResourceId").ResourceId),
             };
             Assert.Equal(errorId, ((KustoValidationException)e).ErrorId);
         }

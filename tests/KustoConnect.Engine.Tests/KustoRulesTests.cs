@@ -127,12 +127,12 @@ namespace KustoConnect.Engine.Tests
         [InlineData("  /subscriptions/0b1f6471-1bf0-4dda-aec3-5f2e9c7d4a10/resourceGroups/testrg/providers/Microsoft.Devices/iotHubs/myhub  ")]
         public void An_IoT_hub_id_in_any_casing_is_parsed_into_canonical_parts(string id)
         {
-            var parts = KustoRules.ParseIotHubResourceId(id);
+            var parts = ResourceIds.Parse(id, ResourceIds.IotHub, "IotHubResourceId");
 
             Assert.Equal("0b1f6471-1bf0-4dda-aec3-5f2e9c7d4a10", parts.SubscriptionId);
             Assert.Equal("testrg", parts.ResourceGroupName);
             Assert.Equal("Microsoft.Devices", parts.ProviderNamespace);
-            Assert.Equal("IotHubs", parts.ResourceType);
+            Assert.Equal("IotHubs", parts.Types[0]);
             Assert.Equal("myhub", parts.Name);
             Assert.Equal("/subscriptions/0b1f6471-1bf0-4dda-aec3-5f2e9c7d4a10/resourceGroups/testrg/providers/Microsoft.Devices/IotHubs/myhub", parts.ResourceId);
         }
@@ -144,7 +144,7 @@ namespace KustoConnect.Engine.Tests
         [InlineData("/subscriptions/0b1f6471-1bf0-4dda-aec3-5f2e9c7d4a10/resourceGroups/testrg/providers/Microsoft.Devices/IotHubs/myhub/consumerGroups/x")]
         [InlineData("/subscriptions/0b1f6471-1bf0-4dda-aec3-5f2e9c7d4a10/resourceGroups/testrg")]
         public void Anything_but_an_IoT_hub_id_is_refused(string id) =>
-            Assert.Equal("InvalidIotHubResourceId", Assert.Throws<KustoValidationException>(() => KustoRules.ParseIotHubResourceId(id)).ErrorId);
+            Assert.Equal("InvalidIotHubResourceId", Assert.Throws<KustoValidationException>(() => ResourceIds.Parse(id, ResourceIds.IotHub, "IotHubResourceId")).ErrorId);
 
         [Fact]
         public void The_documented_event_system_properties_are_known_in_any_case_and_others_are_not()

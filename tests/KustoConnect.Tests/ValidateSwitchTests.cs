@@ -122,7 +122,7 @@ namespace KustoConnect.Tests
 
             var model = Assert.IsType<IotHubDataConnection>(DataConnectionModelBuilder.Build(IotHubDataConnection.Description, parameters, bound, warnings.Add));
 
-            Assert.Equal(KustoRules.ParseIotHubResourceId(upperCased).ResourceId, model.IotHubResourceId);
+            Assert.Equal(ResourceIds.Parse(upperCased, ResourceIds.IotHub, "IotHubResourceId").ResourceId, model.IotHubResourceId);
             Assert.Equal(new[] { "message-id", "no-such-property" }, model.EventSystemProperties);
             Assert.Contains("no-such-property", Assert.Single(warnings), StringComparison.Ordinal);
             Assert.Equal("CSV", model.DataFormat);
