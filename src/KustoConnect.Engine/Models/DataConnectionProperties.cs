@@ -316,10 +316,7 @@ namespace KustoConnect.Engine
                 throw new ArgumentNullException(nameof(connection));
             }
 
-            return _identity != null && _get(connection) is string text && connection.Identities.TryGetValue(Name, out var parsed)
-                && (string.Equals(parsed.Text, text, StringComparison.Ordinal) || string.Equals(parsed.Identity.ResourceId, text, StringComparison.Ordinal))
-                ? parsed.Identity
-                : null;
+            return _identity != null && _get(connection) is string text ? Known(connection, text) : null;
         }
 
         /// <summary>
@@ -340,7 +337,7 @@ namespace KustoConnect.Engine
                 throw new InvalidOperationException(Name + " is not a resource id.");
             }
 
-            return IdentityOf(connection) ?? Identify(connection, (string?)_get(connection)!, Name);
+            return Identify(connection, (string?)_get(connection)!, Name);
         }
 
         /// <summary>
@@ -377,16 +374,23 @@ namespace KustoConnect.Engine
         /// <summary>The identity of <paramref name="text"/>: the one already parsed from it (or to it), or parsed now and kept on the model.</summary>
         private ResourceIdentity Identify(DataConnection connection, string text, string parameterName)
         {
-            if (text != null && connection.Identities.TryGetValue(Name, out var parsed)
-                && (string.Equals(parsed.Text, text, StringComparison.Ordinal) || string.Equals(parsed.Identity.ResourceId, text, StringComparison.Ordinal)))
+            var known = Known(connection, text);
+            if (known != null)
             {
-                return parsed.Identity;
+                return known;
             }
 
-            var identity = _identity!(text!, parameterName);
-            connection.Identities[Name] = (text!, identity);
+            var identity = _identity!(text, parameterName);
+            connection.Identities[Name] = (text, identity);
             return identity;
         }
+
+        /// <summary>The identity kept on the model for <paramref name="text"/> (the text it was parsed from, or its canonical id), or null.</summary>
+        private ResourceIdentity? Known(DataConnection connection, string? text) =>
+            text != null && connection.Identities.TryGetValue(Name, out var parsed)
+                && (string.Equals(parsed.Text, text, StringComparison.Ordinal) || string.Equals(parsed.Identity.ResourceId, text, StringComparison.Ordinal))
+                ? parsed.Identity
+                : null;
 
         /// <summary>The value as a person reads it (lists comma-separated, dates ISO 8601 UTC); null when unset.</summary>
         public static string? Display(object? value)
